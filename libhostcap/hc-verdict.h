@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "hostcap/hc-snapshot.h"
+
+G_BEGIN_DECLS
+
+/**
+ * The verdict facade: the few calls the daemon and the CLI make into the verdict engine
+ * (DESIGN §6–7). Everything behind it (expressions, catalogue, evaluator, QEMU argv
+ * import) lives in its own libhostcap module.
+ *
+ * Reports are the JSON of DESIGN §7:
+ *   {"verdict": "yes|no|unknown", "findings": [...], "effective": {...}}
+ * A "no" is a normal answer, never an error: errors are for bad input (HC_ERROR_INVALID_ARGUMENT
+ * with the JSON path, HC_ERROR_UNKNOWN_FEATURE with a did-you-mean) and broken catalogues.
+ */
+
+typedef enum {
+	HC_VERDICT_YES,
+	HC_VERDICT_NO,
+	HC_VERDICT_UNKNOWN,
+	HC_VERDICT_LAST,
+} HcVerdict;
+
+const char *
+hc_verdict_to_string(HcVerdict verdict);
+
+typedef struct _HcCatalogue HcCatalogue;
+
+/**
+ * hc_catalogue_load:
+ * @dirs: NULL-terminated list of data roots, lowest priority first (e.g.
+ *	{"/usr/share/hostcapd", "/etc/hostcapd", NULL}); each may hold features.d, machines.d,
+ *	platforms.d; a file in a later root overrides the file of the same name in an earlier one
+ *
+ * Loads and validates the whole catalogue; an error names the file and the JSON path.
+ */
+HcCatalogue *
+hc_catalogue_load(const char *const *dirs, GError **error);
+HcCatalogue *
+hc_catalogue_ref(HcCatalogue *cat);
+void
+hc_catalogue_unref(HcCatalogue *cat);
+/* "sha256:…" over the loaded files' names and contents: part of the cache key */
+const char *
+hc_catalogue_get_hash(HcCatalogue *cat);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCatalogue, hc_catalogue_unref)
+
+/**
+ * hc_check_bootable:
+ * @spec_json: a VM spec (DESIGN §6), at most HC_LIMIT_SPEC_BYTES
+ * @host: the host to judge against
+ * @verdict: (out)
+ * @report_json: (out): the report
+ */
+gboolean
+hc_check_bootable(HcCatalogue *cat, const char *spec_json, gsize len, HcSnapshot *host,
+		  HcVerdict *verdict, char **report_json, GError **error);
+
+/* can a VM with @spec_json running on @source come to @target? */
+gboolean
+hc_check_migration(HcCatalogue *cat, const char *spec_json, gsize len, HcSnapshot *source,
+		   HcSnapshot *target, HcVerdict *verdict, char **report_json, GError **error);
+
+/* baseline over @snapshots (HcSnapshot*); @spec_json may be NULL */
+gboolean
+hc_check_baseline(HcCatalogue *cat, GPtrArray *snapshots, const char *spec_json, gsize len,
+		  char **report_json, GError **error);
+
+/* translates a QEMU command line (argv[0] is the binary) into a VM spec JSON; options it
+ * does not understand are kept in the spec as "unevaluated" and become info findings */
+char *
+hc_qemu_argv_to_spec(const char *const *argv, GError **error);
+
+G_END_DECLS

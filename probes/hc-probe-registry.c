@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one registry of built-in probes. No runtime plugin loading: a probe is added by
+ * listing its descriptor here (and its sources in probes/meson.build); a unit test checks
+ * that every declared id is unique and documented in docs/capabilities.md.
+ */
+#include "hc-probe-registry.h"
+
+/* kernel, KVM and CPU families */
+extern const HcProbeInfo hc_probe_host;
+
+/* device, memory and io families */
+
+const HcProbeInfo *const hc_probe_registry[] = {
+	/* kernel, KVM and CPU families */
+	&hc_probe_host,
+	/* device, memory and io families */
+};
+
+const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);
+
+const HcProbeInfo *
+hc_probe_registry_lookup(const char *name)
+{
+	for (guint i = 0; i < hc_probe_registry_len; i++) {
+		if (g_strcmp0(hc_probe_registry[i]->name, name) == 0)
+			return hc_probe_registry[i];
+	}
+	return NULL;
+}
