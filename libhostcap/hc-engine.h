@@ -24,6 +24,7 @@ typedef struct {
 	const char *qemu_user;		   /* NULL = "root" */
 	guint default_timeout_msec;	   /* for probes whose timeout_msec is 0; 0 = 10000 */
 	const char *const *disabled_probes; /* names reported as disabled; NULL-terminated */
+	const char *const *data_dirs;	    /* catalogue roots, lowest priority first (probes.d) */
 } HcEngineOptions;
 
 typedef struct {

@@ -68,6 +68,10 @@ hc_probe_context_get_sysroot(HcProbeContext *ctx);
 /* the user QEMU runs as (config QemuUser); never NULL */
 const char *
 hc_probe_context_get_qemu_user(HcProbeContext *ctx);
+/* data roots, lowest priority first ({"/usr/share/hostcapd", "/etc/hostcapd"}): where the
+ * declarative probe finds probes.d; never NULL (may be empty) */
+const char *const *
+hc_probe_context_get_data_dirs(HcProbeContext *ctx);
 /* TRUE once the deadline has passed: long loops should check it and stop */
 gboolean
 hc_probe_context_is_cancelled(HcProbeContext *ctx);
