@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * probe "host": who the host is, for cache keys and human-readable reasons.
+ *
+ * kernel interfaces (all documented in Documentation/admin-guide/):
+ *  - /proc/sys/kernel/{osrelease,version,arch}, /proc/sys/kernel/random/boot_id (sysctl),
+ *    uname(2) as fallback on the real root for kernels without kernel.arch;
+ *  - /proc/cpuinfo (filesystems/proc.rst): vendor, model, per-cpu "microcode";
+ *  - /sys/devices/system/cpu/vulnerabilities/ (hw-vuln/, ABI sysfs-devices-system-cpu);
+ *  - /proc/cmdline: see hc-host-cmdline.c.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "hc-cpuinfo.h"
+#include "hc-host-cmdline.h"
+#include "hostcap/hc-probe.h"
+
+/* uname fields used when a sysctl file is missing on the real root */
+typedef enum {
+	HOST_UNAME_NONE,
+	HOST_UNAME_RELEASE,
+	HOST_UNAME_VERSION,
+	HOST_UNAME_MACHINE,
+} HostUnameField;
+
+static const struct {
+	const char *id;
+	const char *path;
+	HostUnameField fallback;
+} host_files[] = {
+    {"host.kernel.release", "/proc/sys/kernel/osrelease", HOST_UNAME_RELEASE},
+    {"host.kernel.version", "/proc/sys/kernel/version", HOST_UNAME_VERSION},
+    {"host.arch", "/proc/sys/kernel/arch", HOST_UNAME_MACHINE},
+    {"host.boot_id", "/proc/sys/kernel/random/boot_id", HOST_UNAME_NONE},
+};
+
+static const struct {
+	const char *id;
+	const char *key;
+	gboolean is_int;
+} host_cpuinfo_fields[] = {
+    {"host.cpu.vendor", "vendor_id", FALSE},
+    {"host.cpu.model_name", "model name", FALSE},
+    {"host.cpu.family", "cpu family", TRUE},
+    {"host.cpu.model", "model", TRUE},
+    {"host.cpu.stepping", "stepping", TRUE},
+};
+
+static const char *const host_ids[] = {
+    "host.kernel.release",
+    "host.kernel.version",
+    "host.arch",
+    "host.boot_id",
+    "host.microcode",
+    "host.cpu.vendor",
+    "host.cpu.model_name",
+    "host.cpu.family",
+    "host.cpu.model",
+    "host.cpu.stepping",
+    "host.cpu.count",
+    "host.vulnerabilities",
+    NULL,
+};
+
+static const char *
+host_uname_field(const struct utsname *uts, HostUnameField field)
+{
+	switch (field) {
+	case HOST_UNAME_RELEASE:
+		return uts->release;
+	case HOST_UNAME_VERSION:
+		return uts->version;
+	case HOST_UNAME_MACHINE:
+		return uts->machine;
+	case HOST_UNAME_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static void
+host_probe_identity(HcProbeContext *ctx)
+{
+	gboolean real_root = g_strcmp0(hc_probe_context_get_sysroot(ctx), "") == 0;
+	struct utsname uts = {0};
+
+	if (real_root && uname(&uts) < 0)
+		real_root = FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(host_files); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *line = hc_probe_context_read_line(ctx, host_files[i].path, &error);
+		const char *fallback = real_root ? host_uname_field(&uts, host_files[i].fallback)
+						 : NULL;
+
+		if (line != NULL && line[0] != '\0') {
+			hc_probe_report_string(ctx,
+					       host_files[i].id,
+					       HC_CAP_STATE_SUPPORTED,
+					       line,
+					       "%s",
+					       host_files[i].path);
+		} else if (fallback != NULL) {
+			hc_probe_report_string(ctx,
+					       host_files[i].id,
+					       HC_CAP_STATE_SUPPORTED,
+					       fallback,
+					       "uname(2) (%s unreadable)",
+					       host_files[i].path);
+		} else {
+			hc_probe_report(ctx,
+					host_files[i].id,
+					HC_CAP_STATE_UNKNOWN,
+					NULL,
+					"%s",
+					error != NULL ? error->message : "empty file");
+		}
+	}
+}
+
+static void
+host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
+{
+	g_autoptr(GPtrArray) codes = hc_cpuinfo_distinct(info, "microcode");
+
+	for (guint i = 0; i < G_N_ELEMENTS(host_cpuinfo_fields); i++) {
+		const char *id = host_cpuinfo_fields[i].id;
+		const char *val = hc_cpuinfo_get(info, host_cpuinfo_fields[i].key);
+		gint64 num = 0;
+
+		if (val == NULL) {
+			hc_probe_report(ctx,
+					id,
+					HC_CAP_STATE_UNSUPPORTED,
+					NULL,
+					"/proc/cpuinfo: no \"%s\" field on this architecture",
+					host_cpuinfo_fields[i].key);
+		} else if (!host_cpuinfo_fields[i].is_int) {
+			hc_probe_report_string(ctx,
+					       id,
+					       HC_CAP_STATE_SUPPORTED,
+					       val,
+					       "/proc/cpuinfo");
+		} else if (g_ascii_string_to_signed(val, 10, 0, G_MAXINT32, &num, NULL)) {
+			hc_probe_report_int(ctx, id, HC_CAP_STATE_SUPPORTED, num, "/proc/cpuinfo");
+		} else {
+			hc_probe_report(ctx,
+					id,
+					HC_CAP_STATE_UNKNOWN,
+					NULL,
+					"/proc/cpuinfo: cannot parse \"%s\" value \"%s\"",
+					host_cpuinfo_fields[i].key,
+					val);
+		}
+	}
+	hc_probe_report_int(ctx,
+			    "host.cpu.count",
+			    HC_CAP_STATE_SUPPORTED,
+			    info->cpus->len,
+			    "/proc/cpuinfo processor blocks");
+
+	if (codes->len == 0) {
+		hc_probe_report(ctx,
+				"host.microcode",
+				HC_CAP_STATE_UNSUPPORTED,
+				NULL,
+				"/proc/cpuinfo: no \"microcode\" field");
+		return;
+	}
+	/* more than one revision means a late load reached only some cpus */
+	g_ptr_array_add(codes, NULL);
+	hc_probe_report(ctx,
+			"host.microcode",
+			HC_CAP_STATE_SUPPORTED,
+			g_variant_new_strv((const char *const *)codes->pdata, -1),
+			"/proc/cpuinfo microcode: %s",
+			codes->len > 2
+			    ? "revisions differ between cpus (partially applied late load)"
+			    : "same revision on every cpu");
+}
+
+static void
+host_probe_cpuinfo(HcProbeContext *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *contents = NULL;
+	g_autoptr(HcCpuinfo) info = NULL;
+
+	if (hc_probe_context_read_file(ctx, "/proc/cpuinfo", &contents, NULL, &error))
+		info = hc_cpuinfo_parse(contents, &error);
+	if (info == NULL) {
+		g_prefix_error(&error, "/proc/cpuinfo: ");
+		for (guint i = 0; i < G_N_ELEMENTS(host_cpuinfo_fields); i++)
+			hc_probe_report(ctx,
+					host_cpuinfo_fields[i].id,
+					HC_CAP_STATE_UNKNOWN,
+					NULL,
+					"%s",
+					error->message);
+		hc_probe_report(ctx,
+				"host.cpu.count",
+				HC_CAP_STATE_UNKNOWN,
+				NULL,
+				"%s",
+				error->message);
+		hc_probe_report(ctx,
+				"host.microcode",
+				HC_CAP_STATE_UNKNOWN,
+				NULL,
+				"%s",
+				error->message);
+		return;
+	}
+	host_report_cpuinfo_fields(ctx, info);
+}
+
+static gint
+host_strcmp_ptr(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* one id per file (host.vulnerabilities.<name>, string status) plus host.vulnerabilities:
+ * the names whose status starts with "Vulnerable" */
+static void
+host_probe_vulnerabilities(HcProbeContext *ctx)
+{
+	const char *dir_path = "/sys/devices/system/cpu/vulnerabilities";
+	g_autofree char *dir_real = hc_probe_context_path(ctx, dir_path);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) dir = g_dir_open(dir_real, 0, &error);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) vulnerable = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+
+	if (dir == NULL) {
+		hc_probe_report(ctx,
+				"host.vulnerabilities",
+				g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+				    ? HC_CAP_STATE_UNSUPPORTED
+				    : HC_CAP_STATE_UNKNOWN,
+				NULL,
+				"%s: %s",
+				dir_path,
+				error->message);
+		return;
+	}
+	while ((name = g_dir_read_name(dir)) != NULL)
+		g_ptr_array_add(names, g_ascii_strdown(name, -1));
+	g_ptr_array_sort(names, host_strcmp_ptr);
+	for (guint i = 0; i < names->len; i++) {
+		const char *vname = g_ptr_array_index(names, i);
+		g_autofree char *path = g_strdup_printf("%s/%s", dir_path, vname);
+		g_autofree char *id = g_strdup_printf("host.vulnerabilities.%s", vname);
+		g_autoptr(GError) read_error = NULL;
+		g_autofree char *status = hc_probe_context_read_line(ctx, path, &read_error);
+
+		if (status == NULL) {
+			hc_probe_report(ctx,
+					id,
+					HC_CAP_STATE_UNKNOWN,
+					NULL,
+					"%s",
+					read_error->message);
+			continue;
+		}
+		if (g_str_has_prefix(status, "Vulnerable"))
+			g_ptr_array_add(vulnerable, g_strdup(vname));
+		hc_probe_report_string(ctx, id, HC_CAP_STATE_SUPPORTED, status, "%s", path);
+	}
+	g_ptr_array_add(vulnerable, NULL);
+	hc_probe_report(ctx,
+			"host.vulnerabilities",
+			HC_CAP_STATE_SUPPORTED,
+			g_variant_new_strv((const char *const *)vulnerable->pdata, -1),
+			"%s: %u files, %u say \"Vulnerable\"",
+			dir_path,
+			names->len,
+			vulnerable->len - 1);
+}
+
+static gboolean
+host_run(HcProbeContext *ctx, GError **error)
+{
+	host_probe_identity(ctx);
+	host_probe_cpuinfo(ctx);
+	host_probe_vulnerabilities(ctx);
+	hc_host_cmdline_probe(ctx);
+	return TRUE;
+}
+
+static const char *const host_subsystems[] = {"cpu", NULL};
+
+const HcProbeInfo hc_probe_host = {
+    .name = "host",
+    .description = "kernel identity, CPU vendor and microcode, vulnerabilities, command line",
+    .ids = host_ids,
+    .declare_ids = hc_host_cmdline_declare_ids,
+    .subsystems = host_subsystems,
+    .devnodes = NULL,
+    .timeout_msec = 0,
+    .flags = HC_PROBE_FLAG_FILES_ONLY,
+    .run = host_run,
+};
