@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "hc-strutil.h"
+
+gint
+hc_ptr_strcmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+guint
+hc_edit_distance(const char *a, const char *b)
+{
+	gsize la = strlen(a);
+	gsize lb = strlen(b);
+	g_autofree guint *row = g_new(guint, lb + 1);
+
+	for (gsize j = 0; j <= lb; j++)
+		row[j] = (guint)j;
+	for (gsize i = 1; i <= la; i++) {
+		guint diag = row[0];
+		row[0] = (guint)i;
+		for (gsize j = 1; j <= lb; j++) {
+			guint up = row[j];
+			guint best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+			best = MIN(best, up + 1);
+			best = MIN(best, row[j - 1] + 1);
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+hc_did_you_mean(const char *word, GPtrArray *candidates)
+{
+	const char *best = NULL;
+	guint best_dist = G_MAXUINT;
+	/* a third of the word, at least 2: catches typos, not different words */
+	guint limit = MAX(2, (guint)strlen(word) / 3);
+
+	for (guint i = 0; i < candidates->len; i++) {
+		const char *cand = g_ptr_array_index(candidates, i);
+		guint d = hc_edit_distance(word, cand);
+		if (d < best_dist) {
+			best_dist = d;
+			best = cand;
+		}
+	}
+	return best_dist <= limit ? best : NULL;
+}
+
+char *
+hc_json_quote(const char *s)
+{
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+	json_node_set_string(node, s);
+	return json_to_string(node, FALSE);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* small string helpers shared by the verdict modules */
+
+/* GCompareFunc for g_ptr_array_sort() over char* elements */
+gint
+hc_ptr_strcmp(gconstpointer a, gconstpointer b);
+
+/* Levenshtein distance between @a and @b (bytes) */
+guint
+hc_edit_distance(const char *a, const char *b);
+
+/* the candidate closest to @word, or NULL when none is close enough to be a typo */
+const char *
+hc_did_you_mean(const char *word, GPtrArray *candidates);
+
+/* @s as a JSON string literal, quotes included */
+char *
+hc_json_quote(const char *s);
+
+G_END_DECLS
