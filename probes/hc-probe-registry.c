@@ -8,12 +8,14 @@
 
 /* kernel, KVM and CPU families */
 extern const HcProbeInfo hc_probe_host;
+extern const HcProbeInfo hc_probe_kvm;
 
 /* device, memory and io families */
 
 const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
 	&hc_probe_host,
+	&hc_probe_kvm,
 	/* device, memory and io families */
 };
 

@@ -241,8 +241,7 @@ host_probe_vulnerabilities(HcProbeContext *ctx)
 				    ? HC_CAP_STATE_UNSUPPORTED
 				    : HC_CAP_STATE_UNKNOWN,
 				NULL,
-				"%s: %s",
-				dir_path,
+				"%s",
 				error->message);
 		return;
 	}
