@@ -11,12 +11,14 @@ extern const HcProbeInfo hc_probe_host;
 extern const HcProbeInfo hc_probe_kvm;
 
 /* device, memory and io families */
+extern const HcProbeInfo hc_probe_tap;
 
 const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
 	&hc_probe_host,
 	&hc_probe_kvm,
 	/* device, memory and io families */
+	&hc_probe_tap,
 };
 
 const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);

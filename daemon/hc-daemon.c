@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <signal.h>
+
+#include "hc-config.h"
+#include "hc-engine.h"
+#include "hc-probe-registry.h"
+#include "hostcap/hc-error.h"
+
+#include "hc-bus.h"
+#include "hc-daemon.h"
+#include "hc-notify.h"
+#include "hc-prober.h"
+
+/* signals the loop handles; blocked before any thread exists so none of them sees them */
+static const int hc_daemon_signals[] = {SIGTERM, SIGINT, SIGHUP};
+
+static const char *const hc_daemon_state_names[] = {
+    [HC_DAEMON_STATE_STARTING] = "starting",
+    [HC_DAEMON_STATE_PROBING] = "probing",
+    [HC_DAEMON_STATE_READY] = "ready",
+    [HC_DAEMON_STATE_DEGRADED] = "degraded",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(hc_daemon_state_names) == HC_DAEMON_STATE_LAST);
+
+typedef struct {
+	HcRefreshFunc func;
+	gpointer user_data;
+} HcRefreshWaiter;
+
+struct _HcDaemon {
+	/* options, owned copies */
+	HcBusKind bus_kind;
+	char *address;
+	char *sysroot;
+	char *cache_dir;
+	char **data_dirs;
+	HcEngineOptions engine_opts;
+
+	sd_event *event;
+	GPtrArray *signal_sources; /* sd_event_source* */
+	HcNotify *notify;
+	HcProber *prober;
+	HcBus *bus;
+	GError *fatal_error;
+
+	HcCatalogue *catalogue; /* NULL when loading failed: catalogue_error says why */
+	GError *catalogue_error;
+
+	HcSnapshot *snapshot; /* current, published: never modified in place */
+	HcDaemonState state;
+
+	/* the next pass: probes asked for (all when queued_all) and who waits for it */
+	gboolean queued;
+	gboolean queued_all;
+	GHashTable *queued_names;
+	GArray *queued_waiters;	 /* HcRefreshWaiter */
+	GArray *running_waiters; /* HcRefreshWaiter, for the pass in flight */
+};
+
+const char *
+hc_daemon_state_to_string(HcDaemonState state)
+{
+	if ((guint)state >= HC_DAEMON_STATE_LAST)
+		return "unknown";
+	return hc_daemon_state_names[state];
+}
+
+static void
+hc_daemon_source_unref(gpointer source)
+{
+	sd_event_source_disable_unref(source);
+}
+
+static char **
+hc_daemon_default_data_dirs(void)
+{
+	const char *const dirs[] = {HC_DATADIR, HC_SYSCONFDIR, NULL};
+	return g_strdupv((char **)dirs);
+}
+
+static gboolean
+hc_daemon_block_signals(GError **error)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	for (guint i = 0; i < G_N_ELEMENTS(hc_daemon_signals); i++)
+		sigaddset(&mask, hc_daemon_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "sigprocmask: %s",
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data);
+
+HcDaemon *
+hc_daemon_new(const HcDaemonOptions *opts, GError **error)
+{
+	g_autoptr(HcDaemon) daemon = g_new0(HcDaemon, 1);
+	int r;
+
+	if (!hc_daemon_block_signals(error))
+		return NULL;
+	daemon->bus_kind = opts->bus_kind;
+	daemon->address = g_strdup(opts->address);
+	daemon->sysroot = g_strdup(opts->sysroot != NULL ? opts->sysroot : "");
+	daemon->cache_dir = g_strdup(opts->cache_dir != NULL ? opts->cache_dir : HC_CACHEDIR);
+	daemon->data_dirs = opts->data_dirs != NULL && opts->data_dirs[0] != NULL
+				? g_strdupv((char **)opts->data_dirs)
+				: hc_daemon_default_data_dirs();
+	daemon->engine_opts.sysroot = daemon->sysroot;
+	daemon->engine_opts.default_timeout_msec = opts->probe_timeout_sec * 1000;
+	daemon->engine_opts.data_dirs = (const char *const *)daemon->data_dirs;
+	daemon->signal_sources = g_ptr_array_new_with_free_func(hc_daemon_source_unref);
+	daemon->queued_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	daemon->queued_waiters = g_array_new(FALSE, FALSE, sizeof(HcRefreshWaiter));
+	daemon->running_waiters = g_array_new(FALSE, FALSE, sizeof(HcRefreshWaiter));
+	daemon->notify = hc_notify_new();
+
+	r = sd_event_new(&daemon->event);
+	if (r < 0) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "sd_event_new: %s", g_strerror(-r));
+		return NULL;
+	}
+	daemon->prober =
+	    hc_prober_new(daemon->event, &daemon->engine_opts, hc_daemon_on_pass_done, daemon);
+	return g_steal_pointer(&daemon);
+}
+
+static void
+hc_daemon_fail_waiters(GArray *waiters, const GError *error)
+{
+	/* callbacks may queue more work: detach the list before calling out */
+	g_autoptr(GArray) list = g_array_copy(waiters);
+
+	g_array_set_size(waiters, 0);
+	for (guint i = 0; i < list->len; i++) {
+		HcRefreshWaiter *w = &g_array_index(list, HcRefreshWaiter, i);
+		w->func(0, error, w->user_data);
+	}
+}
+
+void
+hc_daemon_free(HcDaemon *daemon)
+{
+	g_autoptr(GError) stopping = NULL;
+
+	if (daemon == NULL)
+		return;
+	stopping = g_error_new_literal(HC_ERROR, HC_ERROR_INTERNAL, "hostcapd is stopping");
+	if (daemon->running_waiters != NULL)
+		hc_daemon_fail_waiters(daemon->running_waiters, stopping);
+	if (daemon->queued_waiters != NULL)
+		hc_daemon_fail_waiters(daemon->queued_waiters, stopping);
+	g_clear_pointer(&daemon->bus, hc_bus_free);
+	g_clear_pointer(&daemon->prober, hc_prober_free);
+	g_clear_pointer(&daemon->signal_sources, g_ptr_array_unref);
+	g_clear_pointer(&daemon->notify, hc_notify_free);
+	g_clear_pointer(&daemon->snapshot, hc_snapshot_unref);
+	g_clear_pointer(&daemon->queued_names, g_hash_table_unref);
+	g_clear_pointer(&daemon->queued_waiters, g_array_unref);
+	g_clear_pointer(&daemon->running_waiters, g_array_unref);
+	g_clear_error(&daemon->fatal_error);
+	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
+	g_clear_error(&daemon->catalogue_error);
+	daemon->event = sd_event_unref(daemon->event);
+	g_free(daemon->address);
+	g_free(daemon->sysroot);
+	g_free(daemon->cache_dir);
+	g_strfreev(daemon->data_dirs);
+	g_free(daemon);
+}
+
+sd_event *
+hc_daemon_get_event(HcDaemon *daemon)
+{
+	return daemon->event;
+}
+
+HcDaemonState
+hc_daemon_get_state(HcDaemon *daemon)
+{
+	return daemon->state;
+}
+
+HcSnapshot *
+hc_daemon_get_snapshot(HcDaemon *daemon)
+{
+	return daemon->snapshot;
+}
+
+guint
+hc_daemon_get_n_probes(HcDaemon *daemon)
+{
+	return hc_probe_registry_len;
+}
+
+const char *const *
+hc_daemon_get_data_dirs(HcDaemon *daemon)
+{
+	return (const char *const *)daemon->data_dirs;
+}
+
+HcCatalogue *
+hc_daemon_get_catalogue(HcDaemon *daemon, GError **error)
+{
+	if (daemon->catalogue == NULL) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "the feature catalogue is not loaded: %s",
+			    daemon->catalogue_error != NULL ? daemon->catalogue_error->message
+							    : "not loaded yet");
+		return NULL;
+	}
+	return daemon->catalogue;
+}
+
+/* a broken catalogue only disables the Check methods: capabilities are still worth serving;
+ * a reload that fails keeps the catalogue that worked */
+static void
+hc_daemon_load_catalogue(HcDaemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	HcCatalogue *cat = hc_catalogue_load((const char *const *)daemon->data_dirs, &error);
+
+	if (cat == NULL) {
+		g_warning("loading the feature catalogue: %s, %s",
+			  error->message,
+			  daemon->catalogue != NULL ? "keeping the previous one"
+						    : "Check methods will fail");
+		g_clear_error(&daemon->catalogue_error);
+		daemon->catalogue_error = g_steal_pointer(&error);
+		return;
+	}
+	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
+	g_clear_error(&daemon->catalogue_error);
+	daemon->catalogue = cat;
+	g_debug("catalogue %s loaded", hc_catalogue_get_hash(cat));
+}
+
+/* degraded: a probe of the current snapshot failed or timed out (disabled is a choice) */
+static gboolean
+hc_daemon_snapshot_is_degraded(HcSnapshot *snap)
+{
+	g_autoptr(GPtrArray) probes = hc_snapshot_list_probes(snap);
+
+	for (guint i = 0; i < probes->len; i++) {
+		const HcProbeRecord *rec = g_ptr_array_index(probes, i);
+		if (rec->status == HC_PROBE_STATUS_FAILED ||
+		    rec->status == HC_PROBE_STATUS_TIMED_OUT)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+hc_daemon_update_state(HcDaemon *daemon)
+{
+	HcDaemonState state;
+
+	if (daemon->snapshot == NULL)
+		state = HC_DAEMON_STATE_STARTING;
+	else if (hc_prober_is_running(daemon->prober))
+		state = HC_DAEMON_STATE_PROBING;
+	else if (hc_daemon_snapshot_is_degraded(daemon->snapshot))
+		state = HC_DAEMON_STATE_DEGRADED;
+	else
+		state = HC_DAEMON_STATE_READY;
+	if (state == daemon->state)
+		return;
+	g_debug("state %s -> %s",
+		hc_daemon_state_to_string(daemon->state),
+		hc_daemon_state_to_string(state));
+	daemon->state = state;
+	if (daemon->bus != NULL)
+		hc_bus_emit_properties_changed(daemon->bus, "State", NULL);
+}
+
+/* the probes of the queued pass, in registry order */
+static GPtrArray *
+hc_daemon_take_queued_probes(HcDaemon *daemon)
+{
+	GPtrArray *probes = g_ptr_array_new();
+
+	for (guint i = 0; i < hc_probe_registry_len; i++) {
+		const HcProbeInfo *info = hc_probe_registry[i];
+		if (daemon->queued_all || g_hash_table_contains(daemon->queued_names, info->name))
+			g_ptr_array_add(probes, (gpointer)info);
+	}
+	daemon->queued = FALSE;
+	daemon->queued_all = FALSE;
+	g_hash_table_remove_all(daemon->queued_names);
+	return probes;
+}
+
+static void
+hc_daemon_start_queued(HcDaemon *daemon)
+{
+	g_autoptr(GPtrArray) probes = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!daemon->queued || hc_prober_is_running(daemon->prober))
+		return;
+	probes = hc_daemon_take_queued_probes(daemon);
+	g_array_append_vals(daemon->running_waiters,
+			    daemon->queued_waiters->data,
+			    daemon->queued_waiters->len);
+	g_array_set_size(daemon->queued_waiters, 0);
+	g_debug("starting a probe pass of %u probes", probes->len);
+	if (!hc_prober_start(daemon->prober, probes, &error)) {
+		g_warning("cannot start a probe pass: %s", error->message);
+		hc_daemon_fail_waiters(daemon->running_waiters, error);
+		return;
+	}
+	if (daemon->snapshot == NULL) {
+		g_autofree char *status = g_strdup_printf("probing %u probes", probes->len);
+		hc_notify_status(daemon->notify, status);
+	}
+	hc_daemon_update_state(daemon);
+}
+
+gboolean
+hc_daemon_refresh(HcDaemon *daemon,
+		  const char *const *probes,
+		  HcRefreshFunc func,
+		  gpointer user_data,
+		  GError **error)
+{
+	/* validate everything before queueing anything */
+	for (guint i = 0; probes != NULL && probes[i] != NULL; i++) {
+		if (hc_probe_registry_lookup(probes[i]) == NULL) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "unknown probe '%s'",
+				    probes[i]);
+			return FALSE;
+		}
+	}
+	if (probes == NULL || probes[0] == NULL)
+		daemon->queued_all = TRUE;
+	for (guint i = 0; probes != NULL && probes[i] != NULL; i++)
+		g_hash_table_add(daemon->queued_names, g_strdup(probes[i]));
+	if (func != NULL) {
+		HcRefreshWaiter w = {func, user_data};
+		g_array_append_val(daemon->queued_waiters, w);
+	}
+	daemon->queued = TRUE;
+	hc_daemon_start_queued(daemon);
+	return TRUE;
+}
+
+static void
+hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
+{
+	g_autoptr(HcSnapshot) old = g_steal_pointer(&daemon->snapshot);
+	guint64 generation = hc_snapshot_get_generation(next);
+
+	daemon->snapshot = hc_snapshot_ref(next);
+	/* the cache and history modules hook in here: every committed snapshot passes */
+	if (changed->len > 0 || old == NULL)
+		g_message("generation %" G_GUINT64_FORMAT ": %u capabilities changed",
+			  generation,
+			  changed->len);
+	if (daemon->bus != NULL) {
+		if (changed->len > 0) {
+			hc_bus_emit_capabilities_changed(daemon->bus, generation, changed);
+			hc_bus_emit_properties_changed(daemon->bus,
+						       "Generation",
+						       "Fingerprint",
+						       "LastProbeUsec",
+						       NULL);
+		} else {
+			hc_bus_emit_properties_changed(daemon->bus, "LastProbeUsec", NULL);
+		}
+	}
+}
+
+static void
+hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
+{
+	HcDaemon *daemon = user_data;
+	g_autoptr(GPtrArray) owned = results;
+	g_autoptr(HcSnapshot) next = NULL;
+	g_autoptr(GPtrArray) changed = NULL;
+	g_autoptr(GArray) waiters = NULL;
+	guint64 generation = 0;
+
+	next = daemon->snapshot != NULL ? hc_snapshot_copy(daemon->snapshot) : hc_snapshot_new();
+	hc_engine_apply_results(next, owned);
+	hc_engine_fill_host(next, daemon->sysroot);
+	hc_snapshot_set_generated_usec(next, g_get_real_time());
+	changed = hc_snapshot_diff(daemon->snapshot, next);
+	if (daemon->snapshot != NULL)
+		generation = hc_snapshot_get_generation(daemon->snapshot);
+	/* the generation only moves when the platform did: first snapshot, or a change */
+	if (daemon->snapshot == NULL || changed->len > 0)
+		generation++;
+	hc_snapshot_set_generation(next, generation);
+	hc_daemon_commit(daemon, next, changed);
+
+	waiters = g_array_copy(daemon->running_waiters);
+	g_array_set_size(daemon->running_waiters, 0);
+	hc_daemon_start_queued(daemon);
+	hc_daemon_update_state(daemon);
+	hc_notify_snapshot(daemon->notify, daemon->snapshot, hc_daemon_get_n_probes(daemon));
+	for (guint i = 0; i < waiters->len; i++) {
+		HcRefreshWaiter *w = &g_array_index(waiters, HcRefreshWaiter, i);
+		w->func(generation, NULL, w->user_data);
+	}
+}
+
+static int
+hc_daemon_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *user_data)
+{
+	HcDaemon *daemon = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (si->ssi_signo == SIGHUP) {
+		g_message("SIGHUP: reloading the catalogue and probing again");
+		hc_daemon_load_catalogue(daemon);
+		if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, &error))
+			g_warning("SIGHUP: %s, ignoring", error->message);
+		return 0;
+	}
+	g_message("%s: stopping", strsignal((int)si->ssi_signo));
+	hc_notify_stopping(daemon->notify);
+	return sd_event_exit(daemon->event, 0);
+}
+
+static gboolean
+hc_daemon_add_signals(HcDaemon *daemon, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(hc_daemon_signals); i++) {
+		sd_event_source *source = NULL;
+		int r = sd_event_add_signal(daemon->event,
+					    &source,
+					    hc_daemon_signals[i],
+					    hc_daemon_on_signal,
+					    daemon);
+		if (r < 0) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INTERNAL,
+				    "watching %s: %s",
+				    strsignal(hc_daemon_signals[i]),
+				    g_strerror(-r));
+			return FALSE;
+		}
+		g_ptr_array_add(daemon->signal_sources, source);
+	}
+	return TRUE;
+}
+
+void
+hc_daemon_name_acquired(HcDaemon *daemon)
+{
+	hc_notify_name_acquired(daemon->notify);
+}
+
+void
+hc_daemon_fatal(HcDaemon *daemon, const GError *error)
+{
+	if (daemon->fatal_error == NULL)
+		daemon->fatal_error = g_error_copy(error);
+	sd_event_exit(daemon->event, EXIT_FAILURE);
+}
+
+gboolean
+hc_daemon_run(HcDaemon *daemon, GError **error)
+{
+	int r;
+
+	if (!hc_daemon_add_signals(daemon, error))
+		return FALSE;
+	hc_daemon_load_catalogue(daemon);
+	daemon->bus = hc_bus_new(daemon, daemon->bus_kind, daemon->address, error);
+	if (daemon->bus == NULL)
+		return FALSE;
+	if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, error))
+		return FALSE;
+	r = sd_event_loop(daemon->event);
+	if (daemon->fatal_error != NULL) {
+		g_propagate_error(error, g_steal_pointer(&daemon->fatal_error));
+		return FALSE;
+	}
+	if (r < 0) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "event loop: %s", g_strerror(-r));
+		return FALSE;
+	}
+	if (r != 0) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "event loop exited with %d", r);
+		return FALSE;
+	}
+	return TRUE;
+}
