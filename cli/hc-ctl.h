@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "hostcap/hc-snapshot.h"
+
+G_BEGIN_DECLS
+
+/*
+ * hostcapctl's shared context: the parsed options, and the one place a verb gets its data
+ * from (the daemon, a snapshot file, or an in-process probe run) without knowing which.
+ */
+
+/* exit codes (documented in --help and hostcapctl(1)) */
+typedef enum {
+	HC_CTL_EXIT_YES = 0,	     /* success, or verdict "yes" */
+	HC_CTL_EXIT_NO = 1,	     /* verdict "no", or the asked-for id is absent */
+	HC_CTL_EXIT_UNKNOWN = 2,     /* verdict "unknown" */
+	HC_CTL_EXIT_BAD_INPUT = 3,   /* usage error, unreadable or malformed input */
+	HC_CTL_EXIT_UNREACHABLE = 4, /* no bus, daemon not running, no reply */
+	HC_CTL_EXIT_INTERNAL = 5,    /* everything else */
+} HcCtlExit;
+
+/* errors of the CLI itself; library errors keep their own domains */
+#define HC_CTL_ERROR hc_ctl_error_quark()
+typedef enum {
+	HC_CTL_ERROR_USAGE,	  /* exit 3 */
+	HC_CTL_ERROR_UNREACHABLE, /* exit 4 */
+} HcCtlError;
+GQuark
+hc_ctl_error_quark(void);
+
+/* maps any error to the documented exit code */
+HcCtlExit
+hc_ctl_exit_code_for_error(const GError *error);
+
+typedef enum {
+	HC_CTL_BUS_SYSTEM,
+	HC_CTL_BUS_SESSION,
+} HcCtlBusKind;
+
+typedef struct _HcCtlBus HcCtlBus;
+
+typedef struct {
+	/* options */
+	gboolean json;
+	gboolean no_daemon;
+	HcCtlBusKind bus_kind;
+	char *address;
+	char *sysroot;
+	char *snapshot_path;
+	char *target_path;
+	char *source_path;
+	char *output_path;
+	char *history_file;
+	GPtrArray *data_dirs; /* --data-dir, NULL-terminated when set */
+	char **tail_argv;     /* everything after "--" */
+	/* terminal */
+	gboolean colour;
+	guint columns; /* 0 when stdout is not a tty: never truncate */
+	/* opened lazily */
+	HcCtlBus *bus;
+	HcSnapshot *snapshot;
+} HcCtlContext;
+
+void
+hc_ctl_context_clear(HcCtlContext *ctx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(HcCtlContext, hc_ctl_context_clear)
+
+/* TRUE when the verb should not talk to the daemon */
+gboolean
+hc_ctl_context_is_offline(const HcCtlContext *ctx);
+/* the bus connection, opened on first use */
+HcCtlBus *
+hc_ctl_context_get_bus(HcCtlContext *ctx, GError **error);
+/* offline: the --snapshot file or an in-process probe run; the daemon's Describe() else */
+HcSnapshot *
+hc_ctl_context_get_snapshot(HcCtlContext *ctx, GError **error);
+/* catalogue roots, lowest priority first: --data-dir or the installed defaults */
+const char *const *
+hc_ctl_context_get_data_dirs(HcCtlContext *ctx);
+
+/* a verb returns an exit code (0, 1, 2) or -1 with @error set */
+typedef int (*HcCtlVerbFunc)(HcCtlContext *ctx, char **args, GError **error);
+
+typedef struct {
+	const char *name;
+	guint min_args;
+	guint max_args; /* G_MAXUINT = any */
+	gboolean is_default;
+	HcCtlVerbFunc run;
+	const char *synopsis;
+	const char *help;
+} HcCtlVerb;
+
+/* the verb table (hc-ctl-verbs.c) */
+const HcCtlVerb *
+hc_ctl_verbs_lookup(const char *name);
+const HcCtlVerb *
+hc_ctl_verbs_get_default(void);
+void
+hc_ctl_verbs_print_help(const char *prog);
+int
+hc_ctl_verbs_dispatch(HcCtlContext *ctx, char **args, GError **error);
+
+/* verbs living in their own files */
+int
+hc_ctl_verb_check(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_diff(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_baseline(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_history(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_monitor(HcCtlContext *ctx, char **args, GError **error);
+
+G_END_DECLS

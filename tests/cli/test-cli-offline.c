@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * hostcapctl's offline verbs, run as a subprocess the way an operator runs them: on the
+ * snapshot fixtures (--snapshot) and on this machine's kernel (--no-daemon). Expectations
+ * come from reading the fixture JSON with json-glib, or from the kernel directly.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "hostcap/hc-snapshot.h"
+
+#include "hc-cli-test.h"
+
+#define OLD_HOST "hosts/linux-6.1-uso-no.json"
+#define NEW_HOST "hosts/linux-6.18-uso-yes.json"
+
+static JsonObject *
+fixture_capabilities(JsonNode *root)
+{
+	return json_object_get_object_member(json_node_get_object(root), "capabilities");
+}
+
+START_TEST(test_list_prefix)
+{
+	g_autofree char *path = hc_cli_fixture(OLD_HOST);
+	g_autoptr(JsonNode) root = hc_cli_load_json(path);
+	g_autoptr(GList) ids = json_object_get_members(fixture_capabilities(root));
+	g_autoptr(HcCliRun) run = hc_cli_run("--snapshot", path, "list", "net.tap", NULL);
+	guint expected = 0;
+
+	for (GList *l = ids; l != NULL; l = l->next) {
+		if (g_str_has_prefix(l->data, "net.tap."))
+			expected++;
+	}
+	ck_assert_uint_gt(expected, 3);
+	ck_assert_int_eq(run->status, 0);
+	/* header plus exactly the net.tap.* rows: no net.tun.*, nothing else */
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(run->out, "ID "), 1);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(run->out, "net.tap."), expected);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(run->out, "net.tun."), 0);
+	ck_assert_ptr_nonnull(strstr(run->out, "TUNSETOFFLOAD(CSUM|USO4|USO6): Invalid argument"));
+}
+END_TEST
+
+START_TEST(test_list_prefix_is_dotted)
+{
+	g_autofree char *path = hc_cli_fixture(OLD_HOST);
+	/* "net.ta" is not a dotted prefix of anything: nothing listed, exit 1 */
+	g_autoptr(HcCliRun) run = hc_cli_run("--snapshot", path, "list", "net.ta", NULL);
+	g_autoptr(HcCliRun) two = hc_cli_run("--snapshot", path, "list", "kvm", "host.arch", NULL);
+
+	ck_assert_int_eq(run->status, 1);
+	ck_assert_str_eq(run->out, "");
+	ck_assert_ptr_nonnull(strstr(run->err, "no capability matches 'net.ta'"));
+	ck_assert_int_eq(two->status, 0);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(two->out, "host.arch "), 1);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(two->out, "host."), 1);
+	ck_assert_uint_ge(hc_cli_count_lines_with_prefix(two->out, "kvm."), 4);
+}
+END_TEST
+
+START_TEST(test_list_json)
+{
+	g_autofree char *path = hc_cli_fixture(NEW_HOST);
+	g_autoptr(JsonNode) fixture = hc_cli_load_json(path);
+	g_autoptr(HcCliRun) run = hc_cli_run("--json", "--snapshot", path, "list", "net", NULL);
+	g_autoptr(JsonNode) out = NULL;
+	JsonObject *caps = fixture_capabilities(fixture);
+	JsonObject *obj;
+	g_autoptr(GList) members = NULL;
+
+	ck_assert_int_eq(run->status, 0);
+	out = hc_cli_parse_json(run->out);
+	obj = json_node_get_object(out);
+	members = json_object_get_members(obj);
+	ck_assert_uint_gt(g_list_length(members), 0);
+	for (GList *l = members; l != NULL; l = l->next) {
+		JsonObject *want = json_object_get_object_member(caps, l->data);
+		JsonObject *got = json_object_get_object_member(obj, l->data);
+		ck_assert_msg(g_str_has_prefix(l->data, "net."), "%s listed", (char *)l->data);
+		ck_assert_ptr_nonnull(want);
+		ck_assert_str_eq(json_object_get_string_member(got, "state"),
+				 json_object_get_string_member(want, "state"));
+		ck_assert_str_eq(json_object_get_string_member(got, "reason"),
+				 json_object_get_string_member(want, "reason"));
+	}
+}
+END_TEST
+
+START_TEST(test_get_missing_did_you_mean)
+{
+	g_autofree char *path = hc_cli_fixture(NEW_HOST);
+	g_autoptr(HcCliRun) typo = hc_cli_run("--snapshot", path, "get", "net.tap.usoo", NULL);
+	g_autoptr(HcCliRun) part = hc_cli_run("--snapshot", path, "get", "uso", NULL);
+	g_autoptr(HcCliRun) none = hc_cli_run("--snapshot", path, "get", "zzz.qqq.www", NULL);
+
+	ck_assert_int_eq(typo->status, 1);
+	ck_assert_str_eq(typo->out, "");
+	ck_assert_ptr_nonnull(strstr(typo->err, "no capability 'net.tap.usoo'"));
+	ck_assert_ptr_nonnull(strstr(typo->err, "did you mean 'net.tap.uso'"));
+	ck_assert_int_eq(part->status, 1);
+	ck_assert_ptr_nonnull(strstr(part->err, "did you mean 'net.tap.uso'"));
+	ck_assert_int_eq(none->status, 1);
+	ck_assert_ptr_null(strstr(none->err, "did you mean"));
+}
+END_TEST
+
+START_TEST(test_get_present)
+{
+	g_autofree char *path = hc_cli_fixture(OLD_HOST);
+	g_autoptr(HcCliRun) human = hc_cli_run("--snapshot", path, "get", "net.tap.uso", NULL);
+	g_autoptr(HcCliRun) json =
+	    hc_cli_run("--snapshot", path, "--json", "get", "kvm.vcpus.max", NULL);
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *obj;
+
+	ck_assert_int_eq(human->status, 0);
+	ck_assert_ptr_nonnull(strstr(human->out, "State: unsupported"));
+	ck_assert_ptr_nonnull(
+	    strstr(human->out, "Reason: TUNSETOFFLOAD(CSUM|USO4|USO6): Invalid argument"));
+	ck_assert_ptr_nonnull(strstr(human->out, "Probe: tap"));
+	ck_assert_int_eq(json->status, 0);
+	node = hc_cli_parse_json(json->out);
+	obj = json_node_get_object(node);
+	ck_assert_str_eq(json_object_get_string_member(obj, "id"), "kvm.vcpus.max");
+	ck_assert_int_eq(json_object_get_int_member(obj, "value"), 710);
+}
+END_TEST
+
+/* export prints the snapshot: what it writes reads back to the very same document */
+START_TEST(test_export_round_trip)
+{
+	const char *fixtures[] = {OLD_HOST, NEW_HOST};
+	for (guint i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+		g_autofree char *path = hc_cli_fixture(fixtures[i]);
+		g_autofree char *tmpdir = g_dir_make_tmp("hc-cli-XXXXXX", NULL);
+		g_autofree char *outfile = g_build_filename(tmpdir, "out.json", NULL);
+		g_autoptr(HcCliRun) run = hc_cli_run("--snapshot", path, "export", NULL);
+		g_autoptr(HcCliRun) to_file =
+		    hc_cli_run("--snapshot", path, "export", "-o", outfile, NULL);
+		g_autoptr(HcSnapshot) a = NULL;
+		g_autoptr(HcSnapshot) b = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *fixture_text = NULL;
+		g_autofree char *file_text = NULL;
+		g_autofree char *norm_a = NULL;
+		g_autofree char *norm_b = NULL;
+
+		ck_assert_int_eq(run->status, 0);
+		ck_assert_int_eq(to_file->status, 0);
+		ck_assert(g_file_get_contents(path, &fixture_text, NULL, NULL));
+		ck_assert(g_file_get_contents(outfile, &file_text, NULL, NULL));
+		ck_assert_str_eq(run->out, file_text);
+		a = hc_snapshot_from_json(fixture_text, strlen(fixture_text), &error);
+		ck_assert_msg(a != NULL, "%s", error ? error->message : "");
+		b = hc_snapshot_from_json(run->out, strlen(run->out), &error);
+		ck_assert_msg(b != NULL, "%s", error ? error->message : "");
+		norm_a = hc_snapshot_to_json(a, TRUE);
+		norm_b = hc_snapshot_to_json(b, TRUE);
+		ck_assert_str_eq(norm_a, norm_b);
+		g_unlink(outfile);
+		g_rmdir(tmpdir);
+	}
+}
+END_TEST
+
+START_TEST(test_status_snapshot)
+{
+	g_autofree char *path = hc_cli_fixture(OLD_HOST);
+	g_autoptr(JsonNode) fixture = hc_cli_load_json(path);
+	JsonObject *root = json_node_get_object(fixture);
+	g_autoptr(HcCliRun) run = hc_cli_run("--snapshot", path, "status", NULL);
+	g_autoptr(HcCliRun) json = hc_cli_run("--snapshot", path, "--json", NULL);
+	g_autofree char *fp_line =
+	    g_strdup_printf("Fingerprint: %s", json_object_get_string_member(root, "fingerprint"));
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *status;
+	JsonArray *unknown;
+
+	ck_assert_int_eq(run->status, 0);
+	ck_assert_ptr_nonnull(strstr(run->out, fp_line));
+	ck_assert_ptr_nonnull(strstr(run->out, "Generation: 3"));
+	ck_assert_ptr_nonnull(strstr(run->out, "Kernel: 6.1.0-27-amd64 (x86_64)"));
+	/* the unknown capability is listed with its reason */
+	ck_assert_ptr_nonnull(strstr(run->out, "net.tap.steering_ebpf"));
+	ck_assert_ptr_nonnull(
+	    strstr(run->out, "BPF_PROG_LOAD, SOCKET_FILTER): Operation not permitted"));
+	/* status is the default verb */
+	ck_assert_int_eq(json->status, 0);
+	node = hc_cli_parse_json(json->out);
+	status = json_node_get_object(node);
+	ck_assert_str_eq(json_object_get_string_member(status, "source"), "snapshot");
+	ck_assert_int_eq(json_object_get_int_member(status, "generation"), 3);
+	unknown = json_object_get_array_member(status, "unknown");
+	ck_assert_uint_eq(json_array_get_length(unknown), 1);
+	ck_assert_int_eq(
+	    json_object_get_int_member(json_object_get_object_member(status, "counts"), "unknown"),
+	    1);
+}
+END_TEST
+
+START_TEST(test_malformed_snapshot)
+{
+	g_autofree char *tmpdir = g_dir_make_tmp("hc-cli-XXXXXX", NULL);
+	g_autofree char *bad = g_build_filename(tmpdir, "bad.json", NULL);
+	g_autofree char *notjson = g_build_filename(tmpdir, "notjson.json", NULL);
+	g_autofree char *missing = g_build_filename(tmpdir, "missing.json", NULL);
+	const char *text = "{\"format\": \"hostcapd-snapshot/1\", \"capabilities\": "
+			   "{\"kvm.present\": {\"state\": \"maybe\", \"reason\": \"x\"}}}";
+	g_autoptr(HcCliRun) r1 = NULL;
+	g_autoptr(HcCliRun) r2 = NULL;
+	g_autoptr(HcCliRun) r3 = NULL;
+
+	ck_assert(g_file_set_contents(bad, text, -1, NULL));
+	ck_assert(g_file_set_contents(notjson, "{\"format\": ", -1, NULL));
+	r1 = hc_cli_run("--snapshot", bad, "list", NULL);
+	r2 = hc_cli_run("--snapshot", notjson, "status", NULL);
+	r3 = hc_cli_run("--snapshot", missing, "get", "kvm.present", NULL);
+
+	ck_assert_int_eq(r1->status, 3);
+	ck_assert_str_eq(r1->out, "");
+	ck_assert_msg(strstr(r1->err, bad) != NULL, "file not named: %s", r1->err);
+	ck_assert_msg(strstr(r1->err, "$.capabilities") != NULL, "no JSON path: %s", r1->err);
+	ck_assert_msg(strstr(r1->err, "kvm.present") != NULL, "no id: %s", r1->err);
+	ck_assert_int_eq(r2->status, 3);
+	ck_assert_msg(strstr(r2->err, notjson) != NULL, "file not named: %s", r2->err);
+	ck_assert_int_eq(r3->status, 3);
+	ck_assert_msg(strstr(r3->err, missing) != NULL, "file not named: %s", r3->err);
+	g_unlink(bad);
+	g_unlink(notjson);
+	g_rmdir(tmpdir);
+}
+END_TEST
+
+/* the in-process probe run agrees with the kernel: kvm.present iff /dev/kvm opens rw */
+START_TEST(test_no_daemon_kvm)
+{
+	g_autoptr(HcCliRun) run = hc_cli_run("--no-daemon", "--json", "list", "kvm", NULL);
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *present;
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int errsv = errno;
+	const char *state;
+
+	if (fd >= 0)
+		close(fd);
+	ck_assert_int_eq(run->status, 0);
+	node = hc_cli_parse_json(run->out);
+	present = json_object_get_object_member(json_node_get_object(node), "kvm.present");
+	ck_assert_msg(present != NULL, "kvm.present not listed: %s", run->out);
+	state = json_object_get_string_member(present, "state");
+	if (fd >= 0)
+		ck_assert_str_eq(state, "supported");
+	else
+		ck_assert_msg(g_strcmp0(state, "supported") != 0,
+			      "open /dev/kvm failed (%s) but hostcapctl says supported",
+			      g_strerror(errsv));
+}
+END_TEST
+
+/* a sysroot without /dev/kvm: by --sysroot and by HOSTCAPD_SYSROOT */
+START_TEST(test_no_daemon_sysroot)
+{
+	g_autofree char *sysroot = hc_cli_fixture("sysroots/no-kvm");
+	g_autofree char *devkvm = g_build_filename(sysroot, "dev", "kvm", NULL);
+	const char *args[] = {"--no-daemon", "--json", "get", "kvm.present", NULL};
+	const char *env[] = {"HOSTCAPD_SYSROOT", sysroot, NULL};
+	g_autoptr(HcCliRun) by_opt =
+	    hc_cli_run("--no-daemon", "--sysroot", sysroot, "--json", "get", "kvm.present", NULL);
+	g_autoptr(HcCliRun) by_env = hc_cli_runv_env(env, args);
+	HcCliRun *runs[] = {by_opt, by_env};
+
+	ck_assert(!g_file_test(devkvm, G_FILE_TEST_EXISTS));
+	for (guint i = 0; i < G_N_ELEMENTS(runs); i++) {
+		g_autoptr(JsonNode) node = NULL;
+		JsonObject *obj;
+		ck_assert_int_eq(runs[i]->status, 0);
+		node = hc_cli_parse_json(runs[i]->out);
+		obj = json_node_get_object(node);
+		ck_assert_str_ne(json_object_get_string_member(obj, "state"), "supported");
+		ck_assert_msg(strstr(json_object_get_string_member(obj, "reason"), "/dev/kvm") !=
+				  NULL,
+			      "reason does not name /dev/kvm: %s",
+			      json_object_get_string_member(obj, "reason"));
+	}
+}
+END_TEST
+
+START_TEST(test_usage_and_unreachable)
+{
+	g_autoptr(HcCliRun) verb = hc_cli_run("frobnicate", NULL);
+	g_autoptr(HcCliRun) nargs = hc_cli_run("--no-daemon", "get", NULL);
+	g_autoptr(HcCliRun) opt = hc_cli_run("--frobnicate", "list", NULL);
+	g_autoptr(HcCliRun) bus =
+	    hc_cli_run("--address", "unix:path=/nonexistent/hostcapd-test-bus", "list", NULL);
+	g_autoptr(HcCliRun) help = hc_cli_run("--help", NULL);
+
+	ck_assert_int_eq(verb->status, 3);
+	ck_assert_ptr_nonnull(strstr(verb->err, "unknown command 'frobnicate'"));
+	ck_assert_int_eq(nargs->status, 3);
+	ck_assert_ptr_nonnull(strstr(nargs->err, "usage: get ID"));
+	ck_assert_int_eq(opt->status, 3);
+	ck_assert_int_eq(bus->status, 4);
+	ck_assert_ptr_nonnull(strstr(bus->err, "/nonexistent/hostcapd-test-bus"));
+	ck_assert_int_eq(help->status, 0);
+	ck_assert_ptr_nonnull(strstr(help->out, "4 daemon unreachable"));
+}
+END_TEST
+
+static Suite *
+cli_offline_suite(void)
+{
+	Suite *s = suite_create("cli-offline");
+	TCase *tc = tcase_create("offline");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_list_prefix);
+	tcase_add_test(tc, test_list_prefix_is_dotted);
+	tcase_add_test(tc, test_list_json);
+	tcase_add_test(tc, test_get_missing_did_you_mean);
+	tcase_add_test(tc, test_get_present);
+	tcase_add_test(tc, test_export_round_trip);
+	tcase_add_test(tc, test_status_snapshot);
+	tcase_add_test(tc, test_malformed_snapshot);
+	tcase_add_test(tc, test_no_daemon_kvm);
+	tcase_add_test(tc, test_no_daemon_sysroot);
+	tcase_add_test(tc, test_usage_and_unreachable);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
+
+	hc_cli_test_init(argc, argv);
+	sr = srunner_create(cli_offline_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
