@@ -368,7 +368,7 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 	daemon->snapshot = hc_snapshot_ref(next);
 	/* the cache and history modules hook in here: every committed snapshot passes */
 	if (changed->len > 0 || old == NULL)
-		g_message("generation %" G_GUINT64_FORMAT ": %u capabilities changed",
+		g_message("generation %" G_GUINT64_FORMAT ", capabilities changed: %u",
 			  generation,
 			  changed->len);
 	if (daemon->bus != NULL) {
