@@ -12,6 +12,9 @@ extern const HcProbeInfo hc_probe_kvm;
 
 /* device, memory and io families */
 extern const HcProbeInfo hc_probe_tap;
+extern const HcProbeInfo hc_probe_uffd;
+extern const HcProbeInfo hc_probe_memory;
+extern const HcProbeInfo hc_probe_io;
 
 const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
@@ -19,6 +22,9 @@ const HcProbeInfo *const hc_probe_registry[] = {
 	&hc_probe_kvm,
 	/* device, memory and io families */
 	&hc_probe_tap,
+	&hc_probe_uffd,
+	&hc_probe_memory,
+	&hc_probe_io,
 };
 
 const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);

@@ -22,9 +22,7 @@
 
 #include "hc-probe-tap.h"
 
-#define HC_TAP_IFF_FLAGS (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
-#define HC_TAP_NAME	 "hcprobe%d"
-#define HC_TUN_DEV	 "/dev/net/tun"
+#define HC_TAP_NAME "hcprobe%d"
 
 typedef struct {
 	const char *id;
@@ -70,9 +68,6 @@ static const char *const hc_tap_attached_ids[] = {
     "net.tap.steering_ebpf",
 };
 
-/* the vnet header layouts QEMU may ask for: virtio_net_hdr, _mrg_rxbuf, _v1_hash, +tunnel */
-static const int hc_tap_vnet_hdr_sizes[] = {10, 12, 20, 24};
-
 static const char *const hc_probe_tap_ids[] = {
     "net.tun.present",
     "net.tun.features",
@@ -116,20 +111,6 @@ hc_tap_report_tun_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 	hc_probe_report(ctx, "net.tun.features", state, NULL, "%s", reason);
 	for (guint i = 0; i < G_N_ELEMENTS(hc_tun_features); i++)
 		hc_probe_report(ctx, hc_tun_features[i].id, state, NULL, "%s", reason);
-}
-
-/* the kernel said "no such thing" rather than "not allowed" or "could not tell" */
-static HcCapState
-hc_tap_state_for_errno(int err)
-{
-	switch (err) {
-	case EINVAL:
-	case ENOTTY:
-	case EOPNOTSUPP:
-		return HC_CAP_STATE_UNSUPPORTED;
-	default:
-		return HC_CAP_STATE_UNKNOWN;
-	}
 }
 
 /* NULL when the fd answered, else the reason every tun/tap id is unknown */
@@ -212,137 +193,6 @@ hc_tap_check_offloads(HcProbeContext *ctx, int fd)
 				     "TUNSETOFFLOAD(CSUM|0x200): %s",
 				     g_strerror(err));
 	}
-}
-
-static void
-hc_tap_check_vnet_hdr_sizes(HcProbeContext *ctx, int fd)
-{
-	g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) rejected = g_string_new(NULL);
-	int orig = 0;
-
-	if (ioctl(fd, TUNGETVNETHDRSZ, &orig) < 0) {
-		int err = errno;
-		hc_probe_report(ctx,
-				"net.tap.vnet_hdr_sizes",
-				hc_tap_state_for_errno(err),
-				NULL,
-				"TUNGETVNETHDRSZ: %s",
-				g_strerror(err));
-		return;
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(hc_tap_vnet_hdr_sizes); i++) {
-		int size = hc_tap_vnet_hdr_sizes[i];
-		int back = 0;
-
-		if (ioctl(fd, TUNSETVNETHDRSZ, &size) < 0) {
-			g_string_append_printf(rejected,
-					       "%sTUNSETVNETHDRSZ(%d): %s",
-					       rejected->len > 0 ? "; " : "",
-					       size,
-					       g_strerror(errno));
-			continue;
-		}
-		if (ioctl(fd, TUNGETVNETHDRSZ, &back) == 0 && back == size)
-			g_ptr_array_add(accepted, g_strdup_printf("%d", size));
-	}
-	(void)ioctl(fd, TUNSETVNETHDRSZ, &orig);
-	g_ptr_array_add(accepted, NULL);
-
-	if (rejected->len > 0) {
-		hc_probe_report(ctx,
-				"net.tap.vnet_hdr_sizes",
-				HC_CAP_STATE_UNSUPPORTED,
-				g_variant_new_strv((const char *const *)accepted->pdata, -1),
-				"%s",
-				rejected->str);
-		return;
-	}
-	hc_probe_report(ctx,
-			"net.tap.vnet_hdr_sizes",
-			HC_CAP_STATE_SUPPORTED,
-			g_variant_new_strv((const char *const *)accepted->pdata, -1),
-			"TUNSETVNETHDRSZ(10, 12, 20, 24): accepted");
-}
-
-/* cross-endian vnet headers: set, then put the original back */
-static void
-hc_tap_check_endian(HcProbeContext *ctx,
-		    int fd,
-		    const char *id,
-		    unsigned long get_req,
-		    unsigned long set_req,
-		    const char *set_name)
-{
-	int orig = 0;
-	int on = 1;
-
-	if (ioctl(fd, get_req, &orig) < 0)
-		orig = 0;
-	if (ioctl(fd, set_req, &on) < 0) {
-		int err = errno;
-		hc_probe_report_bool(ctx,
-				     id,
-				     hc_tap_state_for_errno(err),
-				     FALSE,
-				     "%s(1): %s",
-				     set_name,
-				     g_strerror(err));
-		return;
-	}
-	(void)ioctl(fd, set_req, &orig);
-	hc_probe_report_bool(ctx, id, HC_CAP_STATE_SUPPORTED, TRUE, "%s(1): accepted", set_name);
-}
-
-/* a second queue on the same interface, detached and attached again */
-static void
-hc_tap_check_mq(HcProbeContext *ctx, int fd, const char *ifname)
-{
-	g_autoptr(GError) error = NULL;
-	struct ifreq ifr = {0};
-	const char *step = "TUNSETIFF(second queue)";
-	int err = 0;
-	int fd2;
-
-	fd2 = hc_probe_context_open(ctx, HC_TUN_DEV, O_RDWR | O_CLOEXEC, &err, &error);
-	if (fd2 < 0) {
-		hc_probe_report(ctx,
-				"net.tap.mq",
-				HC_CAP_STATE_UNKNOWN,
-				NULL,
-				"%s",
-				error->message);
-		return;
-	}
-	ifr.ifr_flags = HC_TAP_IFF_FLAGS;
-	g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	if (ioctl(fd2, TUNSETIFF, &ifr) == 0) {
-		ifr.ifr_flags = IFF_DETACH_QUEUE;
-		step = "TUNSETQUEUE(IFF_DETACH_QUEUE)";
-		if (ioctl(fd2, TUNSETQUEUE, &ifr) == 0) {
-			ifr.ifr_flags = IFF_ATTACH_QUEUE;
-			step = "TUNSETQUEUE(IFF_ATTACH_QUEUE)";
-			if (ioctl(fd2, TUNSETQUEUE, &ifr) == 0)
-				step = NULL;
-		}
-	}
-	err = errno;
-	close(fd2);
-	if (step != NULL) {
-		hc_probe_report_bool(ctx,
-				     "net.tap.mq",
-				     hc_tap_state_for_errno(err),
-				     FALSE,
-				     "%s: %s",
-				     step,
-				     g_strerror(err));
-		return;
-	}
-	hc_probe_report_bool(ctx,
-			     "net.tap.mq",
-			     HC_CAP_STATE_SUPPORTED,
-			     TRUE,
-			     "TUNSETIFF(second queue), TUNSETQUEUE(DETACH, ATTACH): accepted");
 }
 
 static void

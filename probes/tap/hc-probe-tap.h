@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <errno.h>
+
 #include "hostcap/hc-probe.h"
 
 G_BEGIN_DECLS
@@ -20,6 +22,36 @@ G_BEGIN_DECLS
 #endif
 
 extern const HcProbeInfo hc_probe_tap;
+
+#define HC_TAP_IFF_FLAGS (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
+#define HC_TUN_DEV	 "/dev/net/tun"
+
+/* the kernel said "no such thing" rather than "not allowed" or "could not tell" */
+static inline HcCapState
+hc_tap_state_for_errno(int err)
+{
+	switch (err) {
+	case EINVAL:
+	case ENOTTY:
+	case EOPNOTSUPP:
+		return HC_CAP_STATE_UNSUPPORTED;
+	default:
+		return HC_CAP_STATE_UNKNOWN;
+	}
+}
+
+/* hc-probe-tap-queue.c: checks on an attached tap */
+void
+hc_tap_check_vnet_hdr_sizes(HcProbeContext *ctx, int fd);
+void
+hc_tap_check_endian(HcProbeContext *ctx,
+		    int fd,
+		    const char *id,
+		    unsigned long get_req,
+		    unsigned long set_req,
+		    const char *set_name);
+void
+hc_tap_check_mq(HcProbeContext *ctx, int fd, const char *ifname);
 
 /* hc-probe-tap-bpf.c: net.bpf.mmapable_maps and kernel.unprivileged_bpf_disabled */
 void

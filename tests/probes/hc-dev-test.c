@@ -2,6 +2,8 @@
 #include <check.h>
 #include <errno.h>
 
+#include <glib/gstdio.h>
+
 #include "hc-dev-test.h"
 
 char *
@@ -61,8 +63,7 @@ hc_dev_test_get_int(const HcProbeResult *res, const char *id)
 {
 	const HcCapability *cap = hc_dev_test_get(res, id);
 
-	ck_assert_msg(cap->value != NULL &&
-			  g_variant_is_of_type(cap->value, G_VARIANT_TYPE_INT64),
+	ck_assert_msg(cap->value != NULL && g_variant_is_of_type(cap->value, G_VARIANT_TYPE_INT64),
 		      "%s has no integer value (%s: %s)",
 		      id,
 		      hc_cap_state_to_string(cap->state),
@@ -116,5 +117,24 @@ hc_dev_test_write(const char *root, const char *rel_path, const char *contents)
 	g_autofree char *dir = g_path_get_dirname(path);
 
 	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
-	ck_assert_msg(g_file_set_contents(path, contents, -1, &error), "%s", error ? error->message : "");
+	ck_assert_msg(g_file_set_contents(path, contents, -1, &error),
+		      "%s",
+		      error ? error->message : "");
+}
+
+void
+hc_dev_test_rm_rf(const char *path)
+{
+	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *child = g_build_filename(path, name, NULL);
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+			hc_dev_test_rm_rf(child);
+		else
+			g_unlink(child);
+	}
+	g_rmdir(path);
 }

@@ -40,4 +40,8 @@ hc_dev_test_list_netdevs(void);
 void
 hc_dev_test_write(const char *root, const char *rel_path, const char *contents);
 
+/* removes a temporary tree the test made */
+void
+hc_dev_test_rm_rf(const char *path);
+
 G_END_DECLS

@@ -71,8 +71,8 @@ START_TEST(test_tap_uso_matches_kernel)
 		ck_assert_str_eq(hc_cap_state_to_string(uso->state), "supported");
 		ck_assert_str_eq(uso->reason, "TUNSETOFFLOAD(CSUM|USO4|USO6): accepted");
 	} else {
-		g_autofree char *want =
-		    g_strdup_printf("TUNSETOFFLOAD(CSUM|USO4|USO6): %s", g_strerror(t.offload_errno));
+		g_autofree char *want = g_strdup_printf("TUNSETOFFLOAD(CSUM|USO4|USO6): %s",
+							g_strerror(t.offload_errno));
 		ck_assert_int_eq(t.offload_errno, EINVAL);
 		ck_assert_str_eq(hc_cap_state_to_string(uso->state), "unsupported");
 		ck_assert_str_eq(uso->reason, want);
@@ -164,7 +164,8 @@ START_TEST(test_tap_no_devices_fixture)
 	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
 		const HcCapability *cap = hc_dev_test_get(res, ids[i]);
 		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
-		ck_assert_ptr_nonnull(strstr(cap->reason, "/dev/net/tun: No such file or directory"));
+		ck_assert_ptr_nonnull(
+		    strstr(cap->reason, "/dev/net/tun: No such file or directory"));
 	}
 	/* the fixture's sysctl, not the host's */
 	ck_assert_int_eq(hc_dev_test_get_int(res, "kernel.unprivileged_bpf_disabled"), 1);
