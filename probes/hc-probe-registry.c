@@ -9,6 +9,7 @@
 /* kernel, KVM and CPU families */
 extern const HcProbeInfo hc_probe_host;
 extern const HcProbeInfo hc_probe_kvm;
+extern const HcProbeInfo hc_probe_cpuid;
 
 /* device, memory and io families */
 extern const HcProbeInfo hc_probe_tap;
@@ -20,6 +21,7 @@ const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
 	&hc_probe_host,
 	&hc_probe_kvm,
+	&hc_probe_cpuid,
 	/* device, memory and io families */
 	&hc_probe_tap,
 	&hc_probe_uffd,

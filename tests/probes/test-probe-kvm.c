@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "hc-kvm-caps.h"
+#include "kvm/hc-kvm-caps.h"
 #include "hc-kvm-test.h"
 
 extern const HcProbeInfo hc_probe_kvm;

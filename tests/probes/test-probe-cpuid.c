@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * probe "cpuid": every row of the feature table against KVM_GET_SUPPORTED_CPUID issued
+ * here with the uapi header's structs and numbers, bit by bit; emulated CPUID and the
+ * feature MSRs likewise; the no-kvm fixture for the path without /dev/kvm.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cpu/hc-cpuid-table.h"
+#include "hc-kvm-test.h"
+
+extern const HcProbeInfo hc_probe_cpuid;
+
+static struct kvm_cpuid2 *
+get_cpuid(int fd, unsigned long request)
+{
+	for (guint nent = 64; nent <= 4096; nent *= 2) {
+		struct kvm_cpuid2 *c =
+		    g_malloc0(sizeof(*c) + nent * sizeof(struct kvm_cpuid_entry2));
+
+		c->nent = nent;
+		if (ioctl(fd, request, c) == 0)
+			return c;
+		ck_assert_int_eq(errno, E2BIG);
+		g_free(c);
+	}
+	ck_abort_msg("CPUID ioctl never fit");
+	return NULL;
+}
+
+/* the register @reg of leaf.subleaf, 0 when KVM does not list the leaf */
+static guint32
+cpuid_reg(const struct kvm_cpuid2 *c,
+	  guint32 leaf,
+	  guint32 subleaf,
+	  HcCpuidReg reg,
+	  gboolean *found)
+{
+	*found = FALSE;
+	for (guint i = 0; i < c->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function != leaf ||
+		    ((e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) && e->index != subleaf))
+			continue;
+		*found = TRUE;
+		switch (reg) {
+		case HC_CPUID_EAX:
+			return e->eax;
+		case HC_CPUID_EBX:
+			return e->ebx;
+		case HC_CPUID_ECX:
+			return e->ecx;
+		default:
+			return e->edx;
+		}
+	}
+	return 0;
+}
+
+START_TEST(test_cpuid_no_device)
+{
+	g_autofree char *root = hc_kvm_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_cpuid, root);
+
+	hc_kvm_test_all_ids(&hc_probe_cpuid,
+			    res,
+			    HC_CAP_STATE_UNSUPPORTED,
+			    "open /dev/kvm: No such file or directory");
+	ck_assert_uint_ge(res->capabilities->len, hc_cpuid_features_len);
+}
+END_TEST
+
+START_TEST(test_cpuid_real_features)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree struct kvm_cpuid2 *c = NULL;
+	guint supported = 0;
+	gboolean found;
+	guint32 eax;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_features"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	c = get_cpuid(fd, KVM_GET_SUPPORTED_CPUID);
+	close(fd);
+	for (guint i = 0; i < hc_cpuid_features_len; i++) {
+		const HcCpuidFeature *f = &hc_cpuid_features[i];
+		g_autofree char *id = g_strdup_printf("cpu.feature.%s", f->name);
+		const HcCapability *cap = hc_kvm_test_find(res, id);
+		guint32 reg = cpuid_reg(c, f->leaf, f->subleaf, f->reg, &found);
+		gboolean set = found && (reg & f->mask) == f->mask;
+
+		ck_assert_msg(hc_kvm_test_bool(cap) == set,
+			      "%s: probe %d, KVM_GET_SUPPORTED_CPUID leaf %#x.%u reg %#x mask %#x",
+			      id,
+			      hc_kvm_test_bool(cap),
+			      f->leaf,
+			      f->subleaf,
+			      reg,
+			      f->mask);
+		ck_assert_int_eq(cap->state,
+				 set ? HC_CAP_STATE_SUPPORTED : HC_CAP_STATE_UNSUPPORTED);
+		supported += set;
+	}
+	/* any x86-64 KVM offers at least fpu, tsc, cx8, sse2, lm */
+	ck_assert_uint_ge(supported, 5);
+	eax = cpuid_reg(c, 0x80000008, 0, HC_CPUID_EAX, &found);
+	ck_assert(found);
+	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.phys_bits")), eax & 0xff);
+	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.virt_bits")),
+			 (eax >> 8) & 0xff);
+	eax = cpuid_reg(c, 0xD, 0, HC_CPUID_EAX, &found);
+	ck_assert(found);
+	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.xsave.xcr0")) & 0xffffffff,
+			 eax);
+}
+END_TEST
+
+START_TEST(test_cpuid_real_emulated)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree struct kvm_cpuid2 *c = NULL;
+	g_autofree const char **names = NULL;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_emulated"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	c = get_cpuid(fd, KVM_GET_EMULATED_CPUID);
+	close(fd);
+	names = g_variant_get_strv(hc_kvm_test_find(res, "cpu.emulated")->value, NULL);
+	for (guint i = 0; i < hc_cpuid_features_len; i++) {
+		const HcCpuidFeature *f = &hc_cpuid_features[i];
+		gboolean found;
+		guint32 reg = cpuid_reg(c, f->leaf, f->subleaf, f->reg, &found);
+
+		ck_assert_msg(g_strv_contains(names, f->name) ==
+				  (found && (reg & f->mask) == f->mask),
+			      "cpu.emulated disagrees on %s",
+			      f->name);
+	}
+}
+END_TEST
+
+START_TEST(test_cpuid_real_msrs)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry;
+	} msr = {.hdr.nmsrs = 1, .entry.index = 0x10A};
+	const HcCapability *cap;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_msrs"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	cap = hc_kvm_test_find(res, "cpu.msr.arch_capabilities");
+	if (ioctl(fd, KVM_GET_MSRS, &msr) != 1) {
+		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
+		close(fd);
+		return;
+	}
+	ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), msr.entry.data);
+	for (guint i = 0; i < hc_arch_capabilities_bits_len; i++) {
+		g_autofree char *id = g_strdup_printf("cpu.msr.arch_capabilities.%s",
+						      hc_arch_capabilities_bits[i].name);
+
+		ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, id)),
+				 (msr.entry.data >> hc_arch_capabilities_bits[i].bit) & 1);
+	}
+	msr.entry.index = 0x8B;
+	if (ioctl(fd, KVM_GET_MSRS, &msr) == 1)
+		ck_assert_uint_eq(
+		    (guint64)hc_kvm_test_int(hc_kvm_test_find(res, "cpu.msr.ucode_rev")),
+		    msr.entry.data);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_cpuid_table_names)
+{
+	/* QEMU spellings are unique and valid id components */
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < hc_cpuid_features_len; i++) {
+		g_autofree char *id = g_strdup_printf("cpu.feature.%s", hc_cpuid_features[i].name);
+
+		ck_assert_msg(hc_capability_id_is_valid(id), "%s", id);
+		ck_assert_msg(g_hash_table_add(seen, (gpointer)hc_cpuid_features[i].name),
+			      "duplicate %s",
+			      hc_cpuid_features[i].name);
+		ck_assert_uint_ne(hc_cpuid_features[i].mask, 0);
+	}
+}
+END_TEST
+
+static Suite *
+cpuid_suite(void)
+{
+	Suite *s = suite_create("probe-cpuid");
+	TCase *tc = tcase_create("cpuid");
+
+	tcase_add_test(tc, test_cpuid_table_names);
+	tcase_add_test(tc, test_cpuid_no_device);
+	tcase_add_test(tc, test_cpuid_real_features);
+	tcase_add_test(tc, test_cpuid_real_emulated);
+	tcase_add_test(tc, test_cpuid_real_msrs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return hc_kvm_test_main(cpuid_suite());
+}
