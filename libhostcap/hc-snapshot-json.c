@@ -291,6 +291,8 @@ hc_scan_path(const HcScanLevel *levels, guint depth)
 
 		if (levels[i].kind == '[')
 			next = g_strdup_printf("%s[%u]", path, levels[i].index);
+		else if (levels[i].key == NULL) /* malformed: a value where a name belongs */
+			next = g_strconcat(path, "[?]", NULL);
 		else
 			next = hc_path_member(path, levels[i].key, (gssize)levels[i].key_len);
 		g_free(path);
