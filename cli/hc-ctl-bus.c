@@ -331,7 +331,10 @@ read_capability_value(sd_bus_message *m, GVariant **out)
 			r = sd_bus_message_read_strv(m, &strv);
 		if (r >= 0)
 			r = sd_bus_message_exit_container(m);
-		if (r >= 0)
+		/* sd-bus gives NULL for an empty array */
+		if (r >= 0 && strv == NULL)
+			*out = g_variant_ref_sink(g_variant_new_strv(NULL, 0));
+		else if (r >= 0)
 			*out =
 			    g_variant_ref_sink(g_variant_new_strv((const char *const *)strv, -1));
 		g_strfreev(strv);

@@ -36,6 +36,19 @@ get_capabilities(HcCtlContext *ctx, const char *const *patterns, GError **error)
 	snap = hc_ctl_context_get_snapshot(ctx, error);
 	if (snap == NULL)
 		return NULL;
+	/* the daemon refuses a pattern that matches nothing: answer the same offline */
+	for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++) {
+		const char *const one[] = {patterns[i], NULL};
+		g_autoptr(GPtrArray) hits = hc_snapshot_list(snap, one);
+		if (hits->len == 0) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_UNKNOWN_FEATURE,
+				    "no capability matches '%s'",
+				    patterns[i]);
+			return NULL;
+		}
+	}
 	borrowed = hc_snapshot_list(snap, patterns);
 	caps = g_ptr_array_new_with_free_func((GDestroyNotify)hc_capability_free);
 	for (guint i = 0; i < borrowed->len; i++)
@@ -247,11 +260,19 @@ verb_list(HcCtlContext *ctx, char **args, GError **error)
 {
 	static const char *const headers[] = {"ID", "STATE", "VALUE", "REASON", NULL};
 	const char *const *patterns = (const char *const *)args + 1;
-	g_autoptr(GPtrArray) caps = get_capabilities(ctx, patterns, error);
+	g_autoptr(GError) local_error = NULL;
+	g_autoptr(GPtrArray) caps = get_capabilities(ctx, patterns, &local_error);
 	g_autoptr(HcCtlTable) t = hc_ctl_table_new(headers);
 
-	if (caps == NULL)
+	if (caps == NULL) {
+		/* a prefix that matches nothing is an answer ("not here"), not a failure */
+		if (g_error_matches(local_error, HC_ERROR, HC_ERROR_UNKNOWN_FEATURE)) {
+			g_printerr("%s\n", local_error->message);
+			return HC_CTL_EXIT_NO;
+		}
+		g_propagate_error(error, g_steal_pointer(&local_error));
 		return -1;
+	}
 	if (ctx->json) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		g_autoptr(JsonNode) root = NULL;
@@ -279,11 +300,6 @@ verb_list(HcCtlContext *ctx, char **args, GError **error)
 			hc_ctl_table_print(t, TRUE, ctx->colour, ctx->columns);
 		if (ctx->columns > 0)
 			g_print("\n%u capabilities listed.\n", caps->len);
-	}
-	if (caps->len == 0 && patterns[0] != NULL) {
-		g_autofree char *joined = g_strjoinv("', '", (char **)patterns);
-		g_printerr("no capability matches '%s'\n", joined);
-		return HC_CTL_EXIT_NO;
 	}
 	return HC_CTL_EXIT_YES;
 }
@@ -320,14 +336,17 @@ verb_get(HcCtlContext *ctx, char **args, GError **error)
 {
 	const char *id = args[1];
 	const char *const patterns[] = {id, NULL};
-	g_autoptr(GPtrArray) caps = get_capabilities(ctx, patterns, error);
+	g_autoptr(GError) local_error = NULL;
+	g_autoptr(GPtrArray) caps = get_capabilities(ctx, patterns, &local_error);
 	const HcCapability *cap = NULL;
 	g_autofree char *value = NULL;
 
-	if (caps == NULL)
+	if (caps == NULL && !g_error_matches(local_error, HC_ERROR, HC_ERROR_UNKNOWN_FEATURE)) {
+		g_propagate_error(error, g_steal_pointer(&local_error));
 		return -1;
+	}
 	/* the query matches dotted children too: keep the exact id */
-	for (guint i = 0; i < caps->len; i++) {
+	for (guint i = 0; caps != NULL && i < caps->len; i++) {
 		const HcCapability *c = g_ptr_array_index(caps, i);
 		if (g_strcmp0(c->id, id) == 0)
 			cap = c;

@@ -17,6 +17,12 @@ hc_cli_test_init(int argc, char **argv)
 	hc_cli_binary = g_strdup(argv[1]);
 }
 
+const char *
+hc_cli_test_get_binary(void)
+{
+	return hc_cli_binary;
+}
+
 void
 hc_cli_run_free(HcCliRun *run)
 {

@@ -24,6 +24,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCliRun, hc_cli_run_free)
 /* the hostcapctl under test: argv[1] of the test program, given by meson */
 void
 hc_cli_test_init(int argc, char **argv);
+const char *
+hc_cli_test_get_binary(void);
 
 /* runs hostcapctl with the NULL-terminated arguments; aborts the test when it cannot run */
 HcCliRun *
