@@ -56,7 +56,8 @@ hc_capability_new(const char *id, HcCapState state, GVariant *value, const char 
 
 	cap->id = g_strdup(id);
 	cap->state = state;
-	cap->reason = g_strdup(reason != NULL ? reason : "");
+	/* reasons quote kernel output and file contents: keep JSON and D-Bus valid */
+	cap->reason = g_utf8_make_valid(reason != NULL ? reason : "", -1);
 	if (value != NULL) {
 		/* sink first so a floating value that is refused does not leak */
 		g_autoptr(GVariant) val = g_variant_ref_sink(value);

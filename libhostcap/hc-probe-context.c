@@ -341,15 +341,12 @@ hc_probe_report_string(HcProbeContext *ctx,
 		       const char *reason_fmt,
 		       ...)
 {
+	/* file contents are not always UTF-8; a GVariant string must be */
+	g_autofree char *valid = g_utf8_make_valid(value != NULL ? value : "", -1);
 	va_list args;
 
 	va_start(args, reason_fmt);
-	hc_probe_report_valist(ctx,
-			       id,
-			       state,
-			       g_variant_new_string(value != NULL ? value : ""),
-			       reason_fmt,
-			       args);
+	hc_probe_report_valist(ctx, id, state, g_variant_new_string(valid), reason_fmt, args);
 	va_end(args);
 }
 

@@ -326,6 +326,15 @@ hc_check_nesting(const char *data, gsize len, GError **error)
 				levels[depth - 1].key_len = MIN(i, len) - start;
 				levels[depth - 1].want_key = FALSE;
 			}
+		} else if (c == '/' || c == '\'') {
+			/* json-glib accepts comments and single-quoted strings; strict JSON does
+			 * not, and either would hide brackets from this scan */
+			g_autofree char *path = hc_scan_path(levels, depth);
+
+			return hc_fail(error,
+				       path,
+				       "invalid JSON: comments and single-quoted strings are not "
+				       "allowed");
 		} else if (c == '{' || c == '[') {
 			if (depth == HC_LIMIT_NESTING) {
 				g_autofree char *path = hc_scan_path(levels, depth);

@@ -55,7 +55,7 @@ hc_probe_record_new(const char *name, HcProbeStatus status, gint64 duration_usec
 	rec->name = g_strdup(name);
 	rec->status = status;
 	rec->duration_usec = duration_usec;
-	rec->error = g_strdup(error);
+	rec->error = error != NULL ? g_utf8_make_valid(error, -1) : NULL;
 	return rec;
 }
 
@@ -155,7 +155,7 @@ hc_replace_string(char **slot, const char *value)
 {
 	char *old = *slot;
 
-	*slot = g_strdup(value != NULL ? value : "");
+	*slot = g_utf8_make_valid(value != NULL ? value : "", -1);
 	g_free(old);
 }
 

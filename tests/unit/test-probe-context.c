@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "hc-probe-context-private.h"
+#include "hostcap/hc-snapshot.h"
 
 static char *tree;
 
@@ -343,6 +344,41 @@ START_TEST(test_cancellation)
 }
 END_TEST
 
+START_TEST(test_invalid_utf8_made_valid)
+{
+	g_autoptr(HcProbeContext) ctx = hc_probe_context_new(&test_probe, NULL, NULL, NULL);
+	g_autoptr(HcSnapshot) snap = hc_snapshot_new();
+	g_autoptr(HcSnapshot) back = NULL;
+	g_autoptr(GPtrArray) caps = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *json = NULL;
+	const HcCapability *cap;
+
+	/* bytes read from a file end up in values and reasons: JSON and D-Bus need UTF-8 */
+	hc_probe_report_string(ctx,
+			       "test.a",
+			       HC_CAP_STATE_SUPPORTED,
+			       "model\xff name",
+			       "read %s",
+			       "/proc/\xfe");
+	caps = hc_probe_context_finish(ctx, TRUE, NULL);
+	cap = g_ptr_array_index(caps, 0);
+	ck_assert(g_utf8_validate(g_variant_get_string(cap->value, NULL), -1, NULL));
+	ck_assert(g_str_has_prefix(g_variant_get_string(cap->value, NULL), "model"));
+	ck_assert(g_utf8_validate(cap->reason, -1, NULL));
+	ck_assert(g_str_has_prefix(cap->reason, "read /proc/"));
+
+	for (guint i = 0; i < caps->len; i++)
+		hc_snapshot_take_capability(snap, hc_capability_copy(g_ptr_array_index(caps, i)));
+	hc_snapshot_take_probe(
+	    snap,
+	    hc_probe_record_new("test", HC_PROBE_STATUS_FAILED, 1, "open \xff: boom"));
+	json = hc_snapshot_to_json(snap, FALSE);
+	back = hc_snapshot_from_json(json, strlen(json), &error);
+	ck_assert_msg(back != NULL, "%s", error != NULL ? error->message : "");
+}
+END_TEST
+
 static Suite *
 context_suite(void)
 {
@@ -364,6 +400,7 @@ context_suite(void)
 	tcase_add_test(report, test_report_and_finish);
 	tcase_add_test(report, test_finish_after_failure);
 	tcase_add_test(report, test_cancellation);
+	tcase_add_test(report, test_invalid_utf8_made_valid);
 	suite_add_tcase(s, report);
 	return s;
 }

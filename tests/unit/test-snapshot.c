@@ -110,6 +110,7 @@ independent_fingerprint(HcSnapshot *snap)
 {
 	g_autoptr(GPtrArray) caps = hc_snapshot_list(snap, NULL);
 	g_autoptr(GString) in = g_string_new("hostcapd-fingerprint/1\n");
+	g_autofree char *hex = NULL;
 
 	for (guint i = 0; i < caps->len; i++) {
 		const HcCapability *cap = g_ptr_array_index(caps, i);
@@ -140,10 +141,8 @@ independent_fingerprint(HcSnapshot *snap)
 		}
 		fp_field(in, v->str, v->len);
 	}
-	return g_strconcat(
-	    "sha256:",
-	    g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)in->str, in->len),
-	    NULL);
+	hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)in->str, in->len);
+	return g_strconcat("sha256:", hex, NULL);
 }
 
 START_TEST(test_fingerprint_documented)
@@ -594,6 +593,13 @@ START_TEST(test_json_nesting_huge)
 	assert_refused(buf, (gssize)n, "$");
 	memset(buf, '{', n);
 	assert_refused(buf, (gssize)n, "$");
+	/* json-glib skips comments and reads single-quoted strings: a quote hidden in either
+	 * must not blind the depth check */
+	memcpy(buf, "/*\"*/", 5);
+	memset(buf + 5, '[', n - 5);
+	assert_refused(buf, (gssize)n, "$: invalid JSON: comments");
+	memcpy(buf, "['\"',", 5);
+	assert_refused(buf, (gssize)n, "$[0]: invalid JSON: comments and single-quoted strings");
 }
 END_TEST
 
