@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,10 +26,38 @@ static const char hc_test_bus_config[] =
     "  <listen>unix:dir=%s</listen>\n"
     "  <auth>EXTERNAL</auth>\n"
     "  <policy context=\"default\">\n"
+    "    <allow user=\"*\"/>\n"
     "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
     "    <allow eavesdrop=\"true\"/>\n"
     "    <allow own=\"*\"/>\n"
     "  </policy>\n"
+    "</busconfig>\n";
+
+/* the stock system bus policy, trimmed: deny method calls unless a policy file allows them */
+static const char hc_test_system_bus_config[] =
+    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+    "<busconfig>\n"
+    "  <type>system</type>\n"
+    "  <listen>unix:dir=%s</listen>\n"
+    "  <auth>EXTERNAL</auth>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow user=\"*\"/>\n"
+    "    <deny own=\"*\"/>\n"
+    "    <deny send_type=\"method_call\"/>\n"
+    "    <allow send_type=\"signal\"/>\n"
+    "    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+    "    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+    "    <allow receive_type=\"method_call\"/>\n"
+    "    <allow receive_type=\"method_return\"/>\n"
+    "    <allow receive_type=\"error\"/>\n"
+    "    <allow receive_type=\"signal\"/>\n"
+    "    <allow send_destination=\"org.freedesktop.DBus\"\n"
+    "           send_interface=\"org.freedesktop.DBus\"/>\n"
+    "    <allow send_destination=\"org.freedesktop.DBus\"\n"
+    "           send_interface=\"org.freedesktop.DBus.Introspectable\"/>\n"
+    "  </policy>\n"
+    "  <include>%s</include>\n"
     "</busconfig>\n";
 
 static gboolean
@@ -122,10 +151,13 @@ hc_test_read_address(int fd, char **address, GError **error)
 }
 
 static gboolean
-hc_test_start_bus(HcTestDaemon *td, GError **error)
+hc_test_start_bus(HcTestDaemon *td, const char *policy_path, GError **error)
 {
 	g_autofree char *config_path = hc_test_daemon_path(td, "bus.conf");
-	g_autofree char *config = g_strdup_printf(hc_test_bus_config, td->tmpdir);
+	g_autofree char *config =
+	    policy_path != NULL
+		? g_strdup_printf(hc_test_system_bus_config, td->tmpdir, policy_path)
+		: g_strdup_printf(hc_test_bus_config, td->tmpdir);
 	g_autofree char *config_arg = NULL;
 	int pipe_fds[2];
 	const int target_fd = 3;
@@ -190,7 +222,7 @@ hc_test_bind_notify(HcTestDaemon *td, GError **error)
 }
 
 HcTestDaemon *
-hc_test_daemon_new(GError **error)
+hc_test_daemon_new_with_policy(const char *policy_path, GError **error)
 {
 	g_autoptr(HcTestDaemon) td = g_new0(HcTestDaemon, 1);
 
@@ -198,9 +230,15 @@ hc_test_daemon_new(GError **error)
 	td->tmpdir = g_dir_make_tmp("hc-test-XXXXXX", error);
 	if (td->tmpdir == NULL)
 		return NULL;
-	if (!hc_test_bind_notify(td, error) || !hc_test_start_bus(td, error))
+	if (!hc_test_bind_notify(td, error) || !hc_test_start_bus(td, policy_path, error))
 		return NULL;
 	return g_steal_pointer(&td);
+}
+
+HcTestDaemon *
+hc_test_daemon_new(GError **error)
+{
+	return hc_test_daemon_new_with_policy(NULL, error);
 }
 
 void
@@ -329,8 +367,23 @@ hc_test_daemon_stop(HcTestDaemon *td, int *wait_status, GError **error)
 	return TRUE;
 }
 
-gboolean
-hc_test_run(const char *const *argv, char **out, char **err, int *exit_status, GError **error)
+/* in the child, before exec: drop to the uid passed as user data (0 = stay) */
+static void
+hc_test_child_setuid(gpointer user_data)
+{
+	uid_t uid = GPOINTER_TO_UINT(user_data);
+
+	if (uid != 0 && (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0))
+		_exit(127);
+}
+
+static gboolean
+hc_test_run_as(guint uid,
+	       const char *const *argv,
+	       char **out,
+	       char **err,
+	       int *exit_status,
+	       GError **error)
 {
 	int wait_status = 0;
 
@@ -338,8 +391,8 @@ hc_test_run(const char *const *argv, char **out, char **err, int *exit_status, G
 			  (char **)argv,
 			  NULL,
 			  G_SPAWN_SEARCH_PATH,
-			  NULL,
-			  NULL,
+			  hc_test_child_setuid,
+			  GUINT_TO_POINTER(uid),
 			  out,
 			  err,
 			  &wait_status,
@@ -349,16 +402,22 @@ hc_test_run(const char *const *argv, char **out, char **err, int *exit_status, G
 	return TRUE;
 }
 
+gboolean
+hc_test_run(const char *const *argv, char **out, char **err, int *exit_status, GError **error)
+{
+	return hc_test_run_as(0, argv, out, err, exit_status, error);
+}
+
 /* runs @argv; FALSE with stderr as the message when it fails or exits non-zero */
 static char *
-hc_test_run_ok(GPtrArray *argv, GError **error)
+hc_test_run_ok(guint uid, GPtrArray *argv, GError **error)
 {
 	g_autofree char *out = NULL;
 	g_autofree char *err = NULL;
 	int status = 0;
 
 	g_ptr_array_add(argv, NULL);
-	if (!hc_test_run((const char *const *)argv->pdata, &out, &err, &status, error))
+	if (!hc_test_run_as(uid, (const char *const *)argv->pdata, &out, &err, &status, error))
 		return NULL;
 	if (status != 0) {
 		g_set_error(error, HC_TEST_ERROR, status, "%s", g_strstrip(err));
@@ -390,7 +449,7 @@ hc_test_daemon_busctl_call(HcTestDaemon *td,
 	g_ptr_array_add(argv, g_strdup(method));
 	for (guint i = 0; args != NULL && args[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup(args[i]));
-	out = hc_test_run_ok(argv, error);
+	out = hc_test_run_ok(0, argv, error);
 	if (out == NULL)
 		return NULL;
 	if (!json_parser_load_from_data(parser, out, -1, error))
@@ -409,7 +468,23 @@ hc_test_daemon_gdbus_call(HcTestDaemon *td,
 			  const char *const *args,
 			  GError **error)
 {
+	return hc_test_daemon_gdbus_call_as(td, 0, interface_method, args, error);
+}
+
+char *
+hc_test_daemon_gdbus_call_as(HcTestDaemon *td,
+			     guint uid,
+			     const char *interface_method,
+			     const char *const *args,
+			     GError **error)
+{
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+
+	/* the bus socket lives in the private directory: let @uid through */
+	if (uid != 0 && g_chmod(td->tmpdir, 0755) < 0) {
+		g_set_error(error, HC_TEST_ERROR, 0, "chmod %s: %s", td->tmpdir, g_strerror(errno));
+		return NULL;
+	}
 
 	g_ptr_array_add(argv, g_strdup("gdbus"));
 	g_ptr_array_add(argv, g_strdup("call"));
@@ -424,7 +499,7 @@ hc_test_daemon_gdbus_call(HcTestDaemon *td,
 	g_ptr_array_add(argv, g_strdup(interface_method));
 	for (guint i = 0; args != NULL && args[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup(args[i]));
-	return hc_test_run_ok(argv, error);
+	return hc_test_run_ok(uid, argv, error);
 }
 
 GVariant *

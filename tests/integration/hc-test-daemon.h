@@ -29,6 +29,10 @@ typedef struct {
 
 HcTestDaemon *
 hc_test_daemon_new(GError **error);
+/* like hc_test_daemon_new(), but the bus is system-like (deny by default) and includes the
+ * bus policy file @policy_path, the way /usr/share/dbus-1/system.d is included */
+HcTestDaemon *
+hc_test_daemon_new_with_policy(const char *policy_path, GError **error);
 void
 hc_test_daemon_free(HcTestDaemon *td);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcTestDaemon, hc_test_daemon_free)
@@ -73,6 +77,14 @@ hc_test_daemon_gdbus_call(HcTestDaemon *td,
 			  const char *interface_method,
 			  const char *const *args,
 			  GError **error);
+
+/* the same as user @uid (the private directory is made reachable for it) */
+char *
+hc_test_daemon_gdbus_call_as(HcTestDaemon *td,
+			     guint uid,
+			     const char *interface_method,
+			     const char *const *args,
+			     GError **error);
 
 /* a property of org.hostcapd.HostCap1 through gdbus, unboxed */
 GVariant *
