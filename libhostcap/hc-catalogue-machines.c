@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* machines.d, platforms.d and cpu-models.d files (formats in docs/formats.md) */
+
+#include <string.h>
+
+#include "hostcap/hc-error.h"
+
+#include "hc-catalogue.h"
+#include "hc-json-util.h"
+
+#define HC_MACHINES_FORMAT   "hostcapd-machines/1"
+#define HC_PLATFORM_FORMAT   "hostcapd-platform/1"
+#define HC_CPU_MODELS_FORMAT "hostcapd-cpu-models/1"
+
+static gboolean
+hc_check_format(JsonObject *root, const char *want, GError **error)
+{
+	const char *format = NULL;
+
+	if (!hc_json_get_string(root, "$", "format", TRUE, &format, error))
+		return FALSE;
+	if (g_strcmp0(format, want) != 0) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "$.format: expected \"%s\", got \"%s\"",
+			    want,
+			    format);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+hc_machine_default_free(HcMachineDefault *def)
+{
+	g_free(def->feature);
+	g_clear_pointer(&def->value, json_node_unref);
+	g_free(def->since);
+	g_free(def->until);
+	g_free(def);
+}
+
+void
+hc_machine_family_free(HcMachineFamily *fam)
+{
+	if (fam == NULL)
+		return;
+	g_free(fam->family);
+	g_free(fam->description);
+	g_clear_pointer(&fam->versions, g_ptr_array_unref);
+	g_clear_pointer(&fam->aliases, g_ptr_array_unref);
+	g_clear_pointer(&fam->defaults, g_ptr_array_unref);
+	g_free(fam->file);
+	g_free(fam);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcMachineFamily, hc_machine_family_free)
+
+static gboolean
+hc_check_version(const char *path, const char *key, const char *version, GError **error)
+{
+	int cmp;
+	if (version != NULL && !hc_version_compare(version, "0", &cmp)) {
+		g_autofree char *p = hc_json_path_member(path, key);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "%s: \"%s\" is not a machine version such as \"8.2\"",
+			    p,
+			    version);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static HcMachineDefault *
+hc_parse_machine_default(JsonNode *node, const char *path, GError **error)
+{
+	const char *const members[] = {"feature", "value", "since", "until", NULL};
+	HcMachineDefault *def;
+	JsonObject *obj;
+	const char *feature = NULL, *since = NULL, *until = NULL;
+
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		hc_json_set_type_error(error, path, "an object", node);
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	if (!hc_json_check_members(obj, path, members, error) ||
+	    !hc_json_get_string(obj, path, "feature", TRUE, &feature, error) ||
+	    !hc_json_get_string(obj, path, "since", FALSE, &since, error) ||
+	    !hc_json_get_string(obj, path, "until", FALSE, &until, error) ||
+	    !hc_check_version(path, "since", since, error) ||
+	    !hc_check_version(path, "until", until, error))
+		return NULL;
+	if (!json_object_has_member(obj, "value")) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT, "%s.value: missing", path);
+		return NULL;
+	}
+	def = g_new0(HcMachineDefault, 1);
+	def->feature = g_strdup(feature);
+	def->value = json_node_copy(json_object_get_member(obj, "value"));
+	def->since = g_strdup(since);
+	def->until = g_strdup(until);
+	return def;
+}
+
+gboolean
+hc_catalogue_parse_machines(const char *file, JsonObject *root, GHashTable *out, GError **error)
+{
+	const char *const members[] =
+	    {"format", "family", "description", "aliases", "versions", "defaults", NULL};
+	g_autoptr(HcMachineFamily) fam = g_new0(HcMachineFamily, 1);
+	const char *family = NULL, *desc = NULL;
+	JsonNode *defaults;
+
+	fam->file = g_strdup(file);
+	fam->defaults = g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_default_free);
+	if (!hc_json_check_members(root, "$", members, error) ||
+	    !hc_check_format(root, HC_MACHINES_FORMAT, error) ||
+	    !hc_json_get_string(root, "$", "family", TRUE, &family, error) ||
+	    !hc_json_get_string(root, "$", "description", TRUE, &desc, error) ||
+	    !hc_json_get_strv(root, "$", "aliases", &fam->aliases, error) ||
+	    !hc_json_get_strv(root, "$", "versions", &fam->versions, error))
+		return FALSE;
+	fam->family = g_strdup(family);
+	fam->description = g_strdup(desc);
+	for (guint i = 0; i < fam->versions->len; i++) {
+		g_autofree char *p = hc_json_path_index("$.versions", i);
+		int cmp = -1;
+		const char *v = g_ptr_array_index(fam->versions, i);
+		if (!hc_version_compare(v, "0", &cmp) ||
+		    (i > 0 &&
+		     (!hc_version_compare(g_ptr_array_index(fam->versions, i - 1), v, &cmp) ||
+		      cmp >= 0))) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "%s: \"%s\" is not a version above the one before it",
+				    p,
+				    v);
+			return FALSE;
+		}
+	}
+	if (fam->versions->len == 0) {
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "$.versions: missing or empty");
+		return FALSE;
+	}
+	defaults = json_object_get_member(root, "defaults");
+	if (defaults == NULL || !JSON_NODE_HOLDS_ARRAY(defaults)) {
+		hc_json_set_type_error(error, "$.defaults", "an array", defaults);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(json_node_get_array(defaults)); i++) {
+		g_autofree char *p = hc_json_path_index("$.defaults", i);
+		JsonNode *el = json_array_get_element(json_node_get_array(defaults), i);
+		HcMachineDefault *def = hc_parse_machine_default(el, p, error);
+		if (def == NULL)
+			return FALSE;
+		g_ptr_array_add(fam->defaults, def);
+	}
+	if (g_hash_table_contains(out, family)) {
+		const HcMachineFamily *other = g_hash_table_lookup(out, family);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "$.family: \"%s\" is already defined in %s",
+			    family,
+			    other->file);
+		return FALSE;
+	}
+	g_hash_table_insert(out, fam->family, fam);
+	fam = NULL;
+	return TRUE;
+}
+
+void
+hc_platform_free(HcPlatform *plat)
+{
+	if (plat == NULL)
+		return;
+	g_free(plat->name);
+	g_free(plat->description);
+	g_clear_pointer(&plat->requires, g_ptr_array_unref);
+	g_clear_pointer(&plat->features, g_hash_table_unref);
+	g_free(plat->inherits);
+	g_free(plat->file);
+	g_free(plat);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcPlatform, hc_platform_free)
+
+static gboolean
+hc_parse_platform_requires(JsonObject *root, HcPlatform *plat, GError **error)
+{
+	g_autoptr(GPtrArray) texts = NULL;
+
+	if (!hc_json_get_strv(root, "$", "requires", &texts, error))
+		return FALSE;
+	for (guint i = 0; i < texts->len; i++) {
+		HcExpr *expr = hc_expr_parse(g_ptr_array_index(texts, i), error);
+		if (expr == NULL) {
+			g_prefix_error(error, "$.requires[%u]: ", i);
+			return FALSE;
+		}
+		g_ptr_array_add(plat->requires, expr);
+	}
+	return TRUE;
+}
+
+gboolean
+hc_catalogue_parse_platform(const char *file, JsonObject *root, GHashTable *out, GError **error)
+{
+	const char *const members[] =
+	    {"format", "name", "description", "rank", "inherits", "requires", "features", NULL};
+	g_autoptr(HcPlatform) plat = g_new0(HcPlatform, 1);
+	const char *name = NULL, *desc = NULL, *inherits = NULL;
+	JsonObject *features = NULL;
+	g_autoptr(GList) ids = NULL;
+
+	plat->file = g_strdup(file);
+	plat->requires = g_ptr_array_new_with_free_func((GDestroyNotify)hc_expr_free);
+	plat->features =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
+	if (!hc_json_check_members(root, "$", members, error) ||
+	    !hc_check_format(root, HC_PLATFORM_FORMAT, error) ||
+	    !hc_json_get_string(root, "$", "name", TRUE, &name, error) ||
+	    !hc_json_get_string(root, "$", "description", TRUE, &desc, error) ||
+	    !hc_json_get_int(root, "$", "rank", TRUE, &plat->rank, error) ||
+	    !hc_json_get_string(root, "$", "inherits", FALSE, &inherits, error) ||
+	    !hc_json_get_object(root, "$", "features", TRUE, &features, error) ||
+	    !hc_parse_platform_requires(root, plat, error))
+		return FALSE;
+	plat->name = g_strdup(name);
+	plat->description = g_strdup(desc);
+	plat->inherits = g_strdup(inherits);
+	ids = json_object_get_members(features);
+	for (GList *l = ids; l != NULL; l = l->next) {
+		g_hash_table_insert(plat->features,
+				    g_strdup(l->data),
+				    json_node_copy(json_object_get_member(features, l->data)));
+	}
+	if (g_hash_table_contains(out, name)) {
+		const HcPlatform *other = g_hash_table_lookup(out, name);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "$.name: \"%s\" is already defined in %s",
+			    name,
+			    other->file);
+		return FALSE;
+	}
+	g_hash_table_insert(out, plat->name, plat);
+	plat = NULL;
+	return TRUE;
+}
+
+void
+hc_cpu_model_free(HcCpuModel *model)
+{
+	if (model == NULL)
+		return;
+	g_free(model->name);
+	g_free(model->vendor);
+	g_free(model->alias_of);
+	g_clear_pointer(&model->features, g_ptr_array_unref);
+	g_free(model);
+}
+
+static HcCpuModel *
+hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **error)
+{
+	g_autoptr(GPtrArray) features = NULL;
+	const char *vendor = NULL;
+	JsonObject *obj;
+	JsonNode *alias;
+	HcCpuModel *model;
+
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		hc_json_set_type_error(error, path, "an object", node);
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	if (!hc_json_get_strv(obj, path, "features", &features, error) ||
+	    !hc_json_get_string(obj, path, "vendor", FALSE, &vendor, error))
+		return NULL;
+	alias = json_object_get_member(obj, "alias_of");
+	if (alias != NULL && !JSON_NODE_HOLDS_NULL(alias) && !hc_json_node_is_string(alias)) {
+		g_autofree char *p = hc_json_path_member(path, "alias_of");
+		hc_json_set_type_error(error, p, "a string or null", alias);
+		return NULL;
+	}
+	model = g_new0(HcCpuModel, 1);
+	model->name = g_strdup(name);
+	model->vendor = g_strdup(vendor);
+	model->alias_of = hc_json_node_is_string(alias) ? g_strdup(json_node_get_string(alias))
+							: NULL;
+	model->features = g_steal_pointer(&features);
+	return model;
+}
+
+gboolean
+hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *out, GError **error)
+{
+	JsonObject *models = NULL;
+	g_autoptr(GList) names = NULL;
+
+	if (!hc_check_format(root, HC_CPU_MODELS_FORMAT, error) ||
+	    !hc_json_get_object(root, "$", "models", TRUE, &models, error))
+		return FALSE;
+	names = json_object_get_members(models);
+	for (GList *l = names; l != NULL; l = l->next) {
+		g_autofree char *path = hc_json_path_member("$.models", l->data);
+		HcCpuModel *model = hc_parse_cpu_model(l->data,
+						       json_object_get_member(models, l->data),
+						       path,
+						       error);
+		if (model == NULL)
+			return FALSE;
+		/* a later file (or a newer QEMU's table) replaces a model of the same name */
+		g_hash_table_replace(out, model->name, model);
+	}
+	return TRUE;
+}

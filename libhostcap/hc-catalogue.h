@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "hc-expr.h"
+#include "hc-verdict.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The catalogue (DESIGN §6; formats in docs/formats.md): feature definitions, machine
+ * type defaults, named platforms and CPU models, loaded from data roots with per-file-name
+ * override. Immutable once loaded (the pattern-expression cache is locked).
+ */
+
+typedef enum {
+	HC_FEATURE_TYPE_BOOL,
+	HC_FEATURE_TYPE_INT,
+	HC_FEATURE_TYPE_STRING,
+	HC_FEATURE_TYPE_ENUM,
+	HC_FEATURE_TYPE_CPU_MODEL,
+	HC_FEATURE_TYPE_LAST,
+} HcFeatureType;
+
+typedef enum {
+	HC_ON_MISSING_FAIL,	  /* QEMU refuses to start */
+	HC_ON_MISSING_SILENT_OFF, /* QEMU quietly drops it: the guest ABI changes */
+	HC_ON_MISSING_DEGRADE,	  /* performance only */
+	HC_ON_MISSING_LAST,
+} HcOnMissing;
+
+const char *
+hc_feature_type_to_string(HcFeatureType type);
+const char *
+hc_on_missing_to_string(HcOnMissing on_missing);
+
+typedef struct {
+	char *id; /* "virtio-net.host_uso", or a pattern "cpu.feature.*" */
+	gboolean is_pattern;
+	HcFeatureType type;
+	char *description;
+	char *qemu;	       /* "virtio-net-pci.host_uso": device.property, as for -global */
+	char *requires;	       /* expression text; NULL = no host requirement */
+	HcExpr *requires_expr; /* parsed; NULL for patterns (instantiated per id) */
+	HcOnMissing on_missing;
+	gboolean abi;
+	char *remediation;
+	char *group;		 /* features that must be pinned together */
+	GPtrArray *values;	 /* enum: allowed values */
+	GPtrArray *off_values;	 /* values that need nothing from the host */
+	GPtrArray *auto_values;	 /* values for which a missing requirement is a quiet drop */
+	char *filtered_unless;	 /* bool feature: unless true, a miss is filtered (warning) */
+	GPtrArray *applies_with; /* defaults apply only when one of these features is on */
+	gboolean platform_dependent;
+	gboolean target_may_add; /* migration: a target offering more is fine */
+	gint64 min;
+	gint64 max;
+	char *file;
+} HcFeatureDef;
+
+typedef struct {
+	char *feature;
+	JsonNode *value;
+	char *since; /* first machine version, inclusive; NULL = all */
+	char *until; /* last machine version, inclusive; NULL = all */
+} HcMachineDefault;
+
+typedef struct {
+	char *family; /* "pc-q35" */
+	char *description;
+	GPtrArray *versions; /* "6.0" … "10.1", ascending */
+	GPtrArray *aliases;  /* "q35": the newest version */
+	GPtrArray *defaults; /* HcMachineDefault* */
+	char *file;
+} HcMachineFamily;
+
+typedef struct {
+	char *name;
+	char *description;
+	gint64 rank;	     /* newer platforms rank higher */
+	GPtrArray *requires; /* HcExpr*: extra capability guarantees */
+	GHashTable
+	    *features; /* feature id → JsonNode: the defaults it implies (inherited merged) */
+	char *inherits;
+	char *file;
+} HcPlatform;
+
+typedef struct {
+	char *name;
+	char *vendor;
+	char *alias_of;
+	GPtrArray *features; /* QEMU spelling, the suffix of cpu.feature.<name> */
+} HcCpuModel;
+
+typedef struct {
+	const char *feature;
+	JsonNode *value; /* borrowed from the catalogue */
+} HcDefaultValue;
+
+/**
+ * hc_catalogue_load_full:
+ * @known_ids: (nullable): capability ids or dotted prefixes ("cpu.feature.") that exist;
+ *	when given, an expression naming anything else is a load error
+ */
+HcCatalogue *
+hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GError **error);
+
+/* exact id first, then the longest pattern; NULL when none */
+const HcFeatureDef *
+hc_catalogue_lookup_feature(HcCatalogue *cat, const char *id);
+/* the requires expression of @def instantiated for @id ("{}" = the pattern's match) */
+const HcExpr *
+hc_catalogue_get_requires(HcCatalogue *cat,
+			  const HcFeatureDef *def,
+			  const char *id,
+			  GError **error);
+/* sorted names, for did-you-mean */
+GPtrArray *
+hc_catalogue_get_feature_ids(HcCatalogue *cat);
+GPtrArray *
+hc_catalogue_get_machine_names(HcCatalogue *cat);
+GPtrArray *
+hc_catalogue_get_cpu_model_names(HcCatalogue *cat);
+/* all defined features, sorted by id (patterns included) */
+GPtrArray *
+hc_catalogue_list_features(HcCatalogue *cat);
+/* members of a pin group, sorted */
+GPtrArray *
+hc_catalogue_get_group(HcCatalogue *cat, const char *group);
+
+/* "pc-q35-8.2", or an alias ("q35"); NULL when unknown */
+const HcMachineFamily *
+hc_catalogue_resolve_machine(HcCatalogue *cat, const char *name, const char **version);
+/* the defaults a machine type implies: HcDefaultValue, in file order */
+GArray *
+hc_catalogue_get_machine_defaults(HcCatalogue *cat, const char *machine);
+
+const HcPlatform *
+hc_catalogue_lookup_platform(HcCatalogue *cat, const char *name);
+/* HcPlatform*, newest (highest rank) first */
+GPtrArray *
+hc_catalogue_list_platforms(HcCatalogue *cat);
+
+const HcCpuModel *
+hc_catalogue_lookup_cpu_model(HcCatalogue *cat, const char *name);
+guint
+hc_catalogue_get_n_cpu_models(HcCatalogue *cat);
+
+/* ---- used by the loader modules ---- */
+
+/* parses one features.d file into @out (id → HcFeatureDef) */
+gboolean
+hc_catalogue_parse_features(const char *file, JsonObject *root, GHashTable *out, GError **error);
+gboolean
+hc_catalogue_parse_machines(const char *file, JsonObject *root, GHashTable *out, GError **error);
+gboolean
+hc_catalogue_parse_platform(const char *file, JsonObject *root, GHashTable *out, GError **error);
+gboolean
+hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *out, GError **error);
+void
+hc_feature_def_free(HcFeatureDef *def);
+void
+hc_machine_family_free(HcMachineFamily *fam);
+void
+hc_platform_free(HcPlatform *plat);
+void
+hc_cpu_model_free(HcCpuModel *model);
+
+/* does @value (already type-checked) need nothing from the host? */
+gboolean
+hc_feature_value_is_off(const HcFeatureDef *def, JsonNode *value);
+gboolean
+hc_feature_value_is_auto(const HcFeatureDef *def, JsonNode *value);
+/* the value to pin when the feature must be off: false, or the first off value */
+JsonNode *
+hc_feature_off_value(const HcFeatureDef *def);
+/* "host_uso" from "virtio-net-pci.host_uso" (or the feature id's last part) */
+const char *
+hc_feature_property(const HcFeatureDef *def, const char *id);
+/* checks @value against the feature's type; error "<path>: expected …" */
+gboolean
+hc_feature_check_value(const HcFeatureDef *def, JsonNode *value, const char *path, GError **error);
+
+G_END_DECLS
