@@ -10,6 +10,9 @@
 extern const HcProbeInfo hc_probe_host;
 extern const HcProbeInfo hc_probe_kvm;
 extern const HcProbeInfo hc_probe_cpuid;
+extern const HcProbeInfo hc_probe_tsc;
+extern const HcProbeInfo hc_probe_nested;
+extern const HcProbeInfo hc_probe_confidential;
 
 /* device, memory and io families */
 extern const HcProbeInfo hc_probe_tap;
@@ -22,6 +25,9 @@ const HcProbeInfo *const hc_probe_registry[] = {
 	&hc_probe_host,
 	&hc_probe_kvm,
 	&hc_probe_cpuid,
+	&hc_probe_tsc,
+	&hc_probe_nested,
+	&hc_probe_confidential,
 	/* device, memory and io families */
 	&hc_probe_tap,
 	&hc_probe_uffd,

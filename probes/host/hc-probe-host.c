@@ -235,14 +235,15 @@ host_probe_vulnerabilities(HcProbeContext *ctx)
 	const char *name;
 
 	if (dir == NULL) {
+		gboolean absent = !hc_probe_context_exists(ctx, dir_path);
+
 		hc_probe_report(ctx,
 				"host.vulnerabilities",
-				g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-				    ? HC_CAP_STATE_UNSUPPORTED
-				    : HC_CAP_STATE_UNKNOWN,
+				absent ? HC_CAP_STATE_UNSUPPORTED : HC_CAP_STATE_UNKNOWN,
 				NULL,
-				"%s",
-				error->message);
+				"%s: %s",
+				dir_path,
+				absent ? "does not exist" : error->message);
 		return;
 	}
 	while ((name = g_dir_read_name(dir)) != NULL)
