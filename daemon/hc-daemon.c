@@ -15,6 +15,9 @@
 /* signals the loop handles; blocked before any thread exists so none of them sees them */
 static const int hc_daemon_signals[] = {SIGTERM, SIGINT, SIGHUP};
 
+/* Refresh callers that may wait for the next pass (the rate limit of DESIGN §8) */
+#define HC_DAEMON_MAX_WAITERS 256
+
 static const char *const hc_daemon_state_names[] = {
     [HC_DAEMON_STATE_STARTING] = "starting",
     [HC_DAEMON_STATE_PROBING] = "probing",
@@ -203,6 +206,18 @@ hc_daemon_get_n_probes(HcDaemon *daemon)
 	return hc_probe_registry_len;
 }
 
+const char *
+hc_daemon_get_cache_dir(HcDaemon *daemon)
+{
+	return daemon->cache_dir;
+}
+
+const char *
+hc_daemon_get_sysroot(HcDaemon *daemon)
+{
+	return daemon->sysroot;
+}
+
 const char *const *
 hc_daemon_get_data_dirs(HcDaemon *daemon)
 {
@@ -335,6 +350,15 @@ hc_daemon_refresh(HcDaemon *daemon,
 		  gpointer user_data,
 		  GError **error)
 {
+	/* callers beyond this wait on a pass that covers them anyway: tell them to back off */
+	if (func != NULL && daemon->queued_waiters->len >= HC_DAEMON_MAX_WAITERS) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_BUSY,
+			    "%u Refresh calls are already waiting",
+			    daemon->queued_waiters->len);
+		return FALSE;
+	}
 	/* validate everything before queueing anything */
 	for (guint i = 0; probes != NULL && probes[i] != NULL; i++) {
 		if (hc_probe_registry_lookup(probes[i]) == NULL) {

@@ -68,6 +68,12 @@ guint
 hc_daemon_get_n_probes(HcDaemon *daemon);
 const char *const *
 hc_daemon_get_data_dirs(HcDaemon *daemon);
+/* --cache-dir (default HC_CACHEDIR): where the snapshot cache lives */
+const char *
+hc_daemon_get_cache_dir(HcDaemon *daemon);
+/* "" for the real root */
+const char *
+hc_daemon_get_sysroot(HcDaemon *daemon);
 /* borrowed; NULL with the load error (names the file) when the catalogue did not load */
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error);
