@@ -19,6 +19,9 @@ extern const HcProbeInfo hc_probe_tap;
 extern const HcProbeInfo hc_probe_uffd;
 extern const HcProbeInfo hc_probe_memory;
 extern const HcProbeInfo hc_probe_io;
+extern const HcProbeInfo hc_probe_vhost;
+extern const HcProbeInfo hc_probe_vfio;
+extern const HcProbeInfo hc_probe_access;
 
 const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
@@ -33,6 +36,9 @@ const HcProbeInfo *const hc_probe_registry[] = {
 	&hc_probe_uffd,
 	&hc_probe_memory,
 	&hc_probe_io,
+	&hc_probe_vhost,
+	&hc_probe_vfio,
+	&hc_probe_access,
 };
 
 const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vfio probe: nothing is bound here, so the absent paths are proven on fixtures
+ * (no-devices, vfio-bound: one device bound to vfio-pci whose group node is missing) and
+ * the real machine's answers are checked against access(2) and a count of the groups.
+ */
+#include <check.h>
+#include <unistd.h>
+
+#include "hc-dev-test.h"
+#include "vfio/hc-probe-vfio.h"
+
+START_TEST(test_vfio_real_matches_host)
+{
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vfio, NULL);
+	g_autoptr(GDir) dir = g_dir_open("/sys/kernel/iommu_groups", 0, NULL);
+	gint64 groups = 0;
+	const HcCapability *present;
+
+	hc_dev_test_assert_complete(&hc_probe_vfio, res);
+	while (dir != NULL && g_dir_read_name(dir) != NULL)
+		groups++;
+	ck_assert_int_eq(hc_dev_test_get_int(res, "iommu.groups"), groups);
+	ck_assert_int_eq(hc_dev_test_get(res, "iommu.enabled")->state == HC_CAP_STATE_SUPPORTED,
+			 groups > 0);
+	present = hc_dev_test_get(res, "vfio.present");
+	if (access("/dev/vfio/vfio", F_OK) != 0) {
+		ck_assert_int_eq(present->state, HC_CAP_STATE_UNSUPPORTED);
+		ck_assert_str_eq(present->reason, "open /dev/vfio/vfio: No such file or directory");
+	}
+	ck_assert_int_eq(hc_dev_test_get(res, "vfio.iommufd")->state == HC_CAP_STATE_SUPPORTED,
+			 access("/dev/iommu", F_OK) == 0);
+}
+END_TEST
+
+START_TEST(test_vfio_no_devices_fixture)
+{
+	g_autofree char *root = hc_dev_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vfio, root);
+	g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(&hc_probe_vfio);
+
+	hc_dev_test_assert_complete(&hc_probe_vfio, res);
+	for (guint i = 0; i < ids->len; i++) {
+		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
+		ck_assert_msg(cap->state == HC_CAP_STATE_UNSUPPORTED,
+			      "%s: %s",
+			      cap->id,
+			      cap->reason);
+	}
+	ck_assert_str_eq(hc_dev_test_get(res, "vfio.type1v2")->reason,
+			 "open /dev/vfio/vfio: No such file or directory");
+	ck_assert_str_eq(hc_dev_test_get(res, "vfio.iommufd")->reason,
+			 "open /dev/iommu: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_vfio_bound_fixture)
+{
+	g_autofree char *root = hc_dev_test_fixture("vfio-bound");
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vfio, root);
+	const HcCapability *devices;
+	const HcCapability *mig;
+	g_autofree const char **list = NULL;
+
+	hc_dev_test_assert_complete(&hc_probe_vfio, res);
+	ck_assert_int_eq(hc_dev_test_get_int(res, "iommu.groups"), 2);
+	ck_assert_int_eq(hc_dev_test_get(res, "iommu.enabled")->state, HC_CAP_STATE_SUPPORTED);
+	devices = hc_dev_test_get(res, "vfio.devices");
+	ck_assert_int_eq(devices->state, HC_CAP_STATE_SUPPORTED);
+	list = g_variant_get_strv(devices->value, NULL);
+	ck_assert_int_eq(g_strv_length((char **)list), 1);
+	ck_assert_str_eq(list[0], "0000:01:00.0");
+	/* the device cannot be opened: its group node is not there */
+	mig = hc_dev_test_get(res, "vfio.dev.0000_01_00_0.migration");
+	ck_assert_int_eq(mig->state, HC_CAP_STATE_UNKNOWN);
+	ck_assert_str_eq(mig->reason, "open /dev/vfio/1: No such file or directory");
+}
+END_TEST
+
+static Suite *
+vfio_suite(void)
+{
+	Suite *s = suite_create("probe-vfio");
+	TCase *tc = tcase_create("vfio");
+
+	tcase_add_test(tc, test_vfio_real_matches_host);
+	tcase_add_test(tc, test_vfio_no_devices_fixture);
+	tcase_add_test(tc, test_vfio_bound_fixture);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(vfio_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

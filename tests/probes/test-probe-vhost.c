@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vhost probe: the absent-device path on the no-devices fixture (this machine has no
+ * vhost nodes), the real machine's answer against access(2) and, when a node exists, the
+ * test's own VHOST_GET_FEATURES; vDPA nodes on a made-up sysroot.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vhost.h>
+
+#include "hc-dev-test.h"
+#include "vhost/hc-probe-vhost.h"
+
+static const struct {
+	const char *node;
+	const char *present;
+	const char *feature;
+} devices[] = {
+    {"/dev/vhost-net", "vhost.net.present", "vhost.net.feature.ring_reset"},
+    {"/dev/vhost-vsock", "vhost.vsock.present", "vhost.vsock.feature.seqpacket"},
+    {"/dev/vhost-scsi", "vhost.scsi.present", "vhost.scsi.abi_version"},
+};
+
+START_TEST(test_vhost_real_matches_access)
+{
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
+
+	hc_dev_test_assert_complete(&hc_probe_vhost, res);
+	for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+		const HcCapability *cap = hc_dev_test_get(res, devices[i].present);
+		g_autofree char *enoent =
+		    g_strdup_printf("open %s: No such file or directory", devices[i].node);
+
+		if (access(devices[i].node, F_OK) != 0) {
+			ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
+			ck_assert_str_eq(cap->reason, enoent);
+			ck_assert_int_eq(hc_dev_test_get(res, devices[i].feature)->state,
+					 HC_CAP_STATE_UNSUPPORTED);
+		} else if (geteuid() == 0) {
+			ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
+		}
+	}
+}
+END_TEST
+
+/* only meaningful where the node exists: the test's own VHOST_GET_FEATURES */
+START_TEST(test_vhost_net_features_match_kernel)
+{
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
+	guint64 features = 0;
+	int fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		ck_assert_int_ne(hc_dev_test_get(res, "vhost.net.present")->state,
+				 HC_CAP_STATE_SUPPORTED);
+		return;
+	}
+	ck_assert_int_eq(ioctl(fd, VHOST_GET_FEATURES, &features), 0);
+	close(fd);
+	ck_assert_int_eq(hc_dev_test_get_int(res, "vhost.net.features"), (gint64)features);
+	ck_assert_int_eq(hc_dev_test_get(res, "vhost.net.feature.ring_reset")->state ==
+			     HC_CAP_STATE_SUPPORTED,
+			 (features >> 40) & 1);
+}
+END_TEST
+
+START_TEST(test_vhost_no_devices_fixture)
+{
+	g_autofree char *root = hc_dev_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, root);
+	g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(&hc_probe_vhost);
+
+	hc_dev_test_assert_complete(&hc_probe_vhost, res);
+	for (guint i = 0; i < ids->len; i++) {
+		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
+		ck_assert_msg(cap->state == HC_CAP_STATE_UNSUPPORTED,
+			      "%s: %s",
+			      cap->id,
+			      cap->reason);
+	}
+	ck_assert_str_eq(hc_dev_test_get(res, "vhost.net.feature.ring_reset")->reason,
+			 "open /dev/vhost-net: No such file or directory");
+	ck_assert_str_eq(hc_dev_test_get(res, "vhost.vsock.feature.seqpacket")->reason,
+			 "open /dev/vhost-vsock: No such file or directory");
+	ck_assert_str_eq(hc_dev_test_get(res, "vhost.scsi.abi_version")->reason,
+			 "open /dev/vhost-scsi: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_vhost_vdpa_nodes)
+{
+	g_autofree char *root = g_dir_make_tmp("hc-vdpa-XXXXXX", NULL);
+	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree const char **list = NULL;
+	const HcCapability *cap;
+
+	hc_dev_test_write(root, "dev/vhost-vdpa-1", "");
+	hc_dev_test_write(root, "dev/vhost-vdpa-0", "");
+	hc_dev_test_write(root, "dev/null", "");
+	res = hc_dev_test_run(&hc_probe_vhost, root);
+	cap = hc_dev_test_get(res, "vhost.vdpa.devices");
+	ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
+	list = g_variant_get_strv(cap->value, NULL);
+	ck_assert_int_eq(g_strv_length((char **)list), 2);
+	ck_assert_str_eq(list[0], "/dev/vhost-vdpa-0");
+	ck_assert_str_eq(list[1], "/dev/vhost-vdpa-1");
+	hc_dev_test_rm_rf(root);
+}
+END_TEST
+
+static Suite *
+vhost_suite(void)
+{
+	Suite *s = suite_create("probe-vhost");
+	TCase *tc = tcase_create("vhost");
+
+	tcase_add_test(tc, test_vhost_real_matches_access);
+	tcase_add_test(tc, test_vhost_net_features_match_kernel);
+	tcase_add_test(tc, test_vhost_no_devices_fixture);
+	tcase_add_test(tc, test_vhost_vdpa_nodes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(vhost_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
