@@ -446,6 +446,13 @@ static const HcCtlVerb verbs[] = {
      hc_ctl_verb_monitor,
      "monitor",
      "Print capability and state changes live"},
+    {"history",
+     1,
+     G_MAXUINT,
+     FALSE,
+     hc_ctl_verb_history,
+     "history [ID-PREFIX…]",
+     "Show recorded capability changes"},
 };
 
 const HcCtlVerb *
@@ -493,11 +500,13 @@ hc_ctl_verbs_print_help(const char *prog)
 		"     --snapshot FILE        Read a snapshot file instead of asking hostcapd\n"
 		"     --data-dir DIR         Catalogue root (repeatable; default %s, %s)\n"
 		"  -o --output FILE          export: write to FILE instead of stdout\n"
+		"     --file FILE            history: read FILE instead of %s/history.jsonl\n"
 		"\nExit status:\n"
 		"  0 success (verdict yes), 1 verdict no or not found, 2 verdict unknown,\n"
 		"  3 bad input or usage, 4 daemon unreachable, 5 internal error\n",
 		HC_DATADIR,
-		HC_SYSCONFDIR);
+		HC_SYSCONFDIR,
+		HC_STATEDIR);
 }
 
 int

@@ -310,6 +310,63 @@ START_TEST(test_usage_and_unreachable)
 }
 END_TEST
 
+/* the change log: every entry, filtered by prefix, and strict about malformed lines */
+START_TEST(test_history)
+{
+	g_autofree char *path = hc_cli_fixture("history/uso-upgrade.jsonl");
+	g_autoptr(HcCliRun) all = hc_cli_run("history", "--file", path, NULL);
+	g_autoptr(HcCliRun) tap = hc_cli_run("history", "--file", path, "net.tap.uso", NULL);
+	g_autoptr(HcCliRun) json = hc_cli_run("--json", "history", "--file", path, "kvm", NULL);
+	g_autoptr(JsonNode) node = NULL;
+	JsonArray *entries;
+
+	ck_assert_int_eq(all->status, 0);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(all->out, "  "), 5);
+	ck_assert_ptr_nonnull(
+	    strstr(all->out, "  net.tap.uso: unsupported (no) → supported (yes)"));
+	ck_assert_ptr_nonnull(strstr(all->out, "  kvm.present: supported (yes) → unknown"));
+	ck_assert_ptr_nonnull(strstr(all->out, "generation 2  kernel 6.18.44  boot 11111111"));
+	ck_assert_int_eq(tap->status, 0);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(tap->out, "  net.tap.uso: "), 2);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(tap->out, "  "), 2);
+	ck_assert_int_eq(json->status, 0);
+	node = hc_cli_parse_json(json->out);
+	entries = json_node_get_array(node);
+	/* generation 2 only changed net.tap.*: it is dropped, the other two remain */
+	ck_assert_uint_eq(json_array_get_length(entries), 2);
+	ck_assert_int_eq(
+	    json_object_get_int_member(json_array_get_object_element(entries, 1), "generation"),
+	    3);
+}
+END_TEST
+
+START_TEST(test_history_malformed)
+{
+	g_autofree char *tmpdir = g_dir_make_tmp("hc-cli-XXXXXX", NULL);
+	g_autofree char *bad = g_build_filename(tmpdir, "history.jsonl", NULL);
+	g_autofree char *missing = g_build_filename(tmpdir, "none.jsonl", NULL);
+	const char *text = "{\"time_usec\": 1, \"boot_id\": \"b\", \"kernel\": \"k\", "
+			   "\"generation\": 1, \"changes\": []}\n"
+			   "{\"time_usec\": 2, \"boot_id\": \"b\", \"kernel\": \"k\", "
+			   "\"generation\": 2, \"changes\": [{\"id\": \"kvm.present\", "
+			   "\"old\": null, \"new\": {\"state\": \"maybe\"}}]}\n";
+	g_autoptr(HcCliRun) run = NULL;
+	g_autoptr(HcCliRun) gone = NULL;
+	g_autofree char *where = NULL;
+
+	ck_assert(g_file_set_contents(bad, text, -1, NULL));
+	run = hc_cli_run("history", "--file", bad, NULL);
+	gone = hc_cli_run("history", "--file", missing, NULL);
+	where = g_strdup_printf("%s:2: $.changes[0].new.state", bad);
+	ck_assert_int_eq(run->status, 3);
+	ck_assert_msg(strstr(run->err, where) != NULL, "expected '%s' in: %s", where, run->err);
+	ck_assert_int_eq(gone->status, 3);
+	ck_assert_ptr_nonnull(strstr(gone->err, missing));
+	g_unlink(bad);
+	g_rmdir(tmpdir);
+}
+END_TEST
+
 static Suite *
 cli_offline_suite(void)
 {
@@ -328,6 +385,8 @@ cli_offline_suite(void)
 	tcase_add_test(tc, test_no_daemon_kvm);
 	tcase_add_test(tc, test_no_daemon_sysroot);
 	tcase_add_test(tc, test_usage_and_unreachable);
+	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_history_malformed);
 	suite_add_tcase(s, tc);
 	return s;
 }

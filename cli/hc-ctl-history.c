@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * `hostcapctl history [ID-PREFIX…]`: the daemon's change log, one JSON object per line:
+ *   {"time_usec", "boot_id", "kernel", "generation",
+ *    "changes": [{"id", "old": {"state", "value"?} | null, "new": {…} | null}]}
+ * read strictly: a bad line is reported with its file, line number and JSON path.
+ */
+#include "hc-config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "hostcap/hc-error.h"
+
+#include "hc-ctl-offline.h"
+#include "hc-ctl-output.h"
+#include "hc-ctl.h"
+
+/* a history file is bounded by the daemon's rotation; this only guards against garbage */
+#define HC_CTL_HISTORY_MAX_BYTES (64 * 1024 * 1024)
+
+static gboolean
+fail(GError **error, const char *file, guint line, const char *path, const char *what)
+{
+	g_set_error(error,
+		    HC_ERROR,
+		    HC_ERROR_INVALID_ARGUMENT,
+		    "%s:%u: %s: %s",
+		    file,
+		    line,
+		    path,
+		    what);
+	return FALSE;
+}
+
+static gboolean
+is_kind(JsonNode *node, JsonNodeType type, GType value_type)
+{
+	if (node == NULL || JSON_NODE_TYPE(node) != type)
+		return FALSE;
+	return value_type == G_TYPE_INVALID || json_node_get_value_type(node) == value_type;
+}
+
+/* {"state", "value"?} or null */
+static gboolean
+check_side(JsonNode *node, const char *file, guint line, const char *path, GError **error)
+{
+	g_autofree char *state_path = g_strdup_printf("%s.state", path);
+	JsonNode *state;
+	HcCapState st;
+
+	if (JSON_NODE_HOLDS_NULL(node))
+		return TRUE;
+	if (!JSON_NODE_HOLDS_OBJECT(node))
+		return fail(error, file, line, path, "expected an object or null");
+	state = json_object_get_member(json_node_get_object(node), "state");
+	if (!is_kind(state, JSON_NODE_VALUE, G_TYPE_STRING) ||
+	    !hc_cap_state_from_string(json_node_get_string(state), &st))
+		return fail(error,
+			    file,
+			    line,
+			    state_path,
+			    "expected one of supported, unsupported, disabled, unknown");
+	return TRUE;
+}
+
+static gboolean
+check_entry(JsonNode *root, const char *file, guint line, GError **error)
+{
+	static const struct {
+		const char *name;
+		GType type;
+	} scalars[] = {
+	    {"time_usec", G_TYPE_INT64},
+	    {"generation", G_TYPE_INT64},
+	    {"boot_id", G_TYPE_STRING},
+	    {"kernel", G_TYPE_STRING},
+	};
+	JsonObject *obj;
+	JsonNode *changes;
+
+	if (!JSON_NODE_HOLDS_OBJECT(root))
+		return fail(error, file, line, "$", "expected an object");
+	obj = json_node_get_object(root);
+	for (guint i = 0; i < G_N_ELEMENTS(scalars); i++) {
+		g_autofree char *path = g_strdup_printf("$.%s", scalars[i].name);
+		if (!is_kind(json_object_get_member(obj, scalars[i].name),
+			     JSON_NODE_VALUE,
+			     scalars[i].type))
+			return fail(error,
+				    file,
+				    line,
+				    path,
+				    scalars[i].type == G_TYPE_INT64 ? "expected an integer"
+								    : "expected a string");
+	}
+	changes = json_object_get_member(obj, "changes");
+	if (changes == NULL || !JSON_NODE_HOLDS_ARRAY(changes))
+		return fail(error, file, line, "$.changes", "expected an array");
+	for (guint i = 0; i < json_array_get_length(json_node_get_array(changes)); i++) {
+		JsonNode *c = json_array_get_element(json_node_get_array(changes), i);
+		g_autofree char *path = g_strdup_printf("$.changes[%u]", i);
+		g_autofree char *id_path = g_strdup_printf("%s.id", path);
+		g_autofree char *old_path = g_strdup_printf("%s.old", path);
+		g_autofree char *new_path = g_strdup_printf("%s.new", path);
+		JsonObject *co;
+		JsonNode *id;
+		if (!JSON_NODE_HOLDS_OBJECT(c))
+			return fail(error, file, line, path, "expected an object");
+		co = json_node_get_object(c);
+		id = json_object_get_member(co, "id");
+		if (!is_kind(id, JSON_NODE_VALUE, G_TYPE_STRING) ||
+		    !hc_capability_id_is_valid(json_node_get_string(id)))
+			return fail(error, file, line, id_path, "expected a capability id");
+		if (!json_object_has_member(co, "old") || !json_object_has_member(co, "new"))
+			return fail(error, file, line, path, "expected members old and new");
+		if (!check_side(json_object_get_member(co, "old"), file, line, old_path, error) ||
+		    !check_side(json_object_get_member(co, "new"), file, line, new_path, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* JSON value → the text hc_capability_value_to_string() would give */
+static char *
+side_text(JsonNode *side)
+{
+	JsonObject *obj;
+	JsonNode *value;
+	const char *state;
+
+	if (side == NULL || JSON_NODE_HOLDS_NULL(side))
+		return g_strdup("(absent)");
+	obj = json_node_get_object(side);
+	state = json_object_get_string_member(obj, "state");
+	value = json_object_get_member(obj, "value");
+	if (value == NULL || JSON_NODE_HOLDS_NULL(value))
+		return g_strdup(state);
+	if (JSON_NODE_HOLDS_ARRAY(value)) {
+		g_autoptr(GString) s = g_string_new(NULL);
+		JsonArray *arr = json_node_get_array(value);
+		for (guint i = 0; i < json_array_get_length(arr); i++) {
+			JsonNode *el = json_array_get_element(arr, i);
+			g_string_append_printf(s,
+					       "%s%s",
+					       i > 0 ? ", " : "",
+					       JSON_NODE_HOLDS_VALUE(el) &&
+						       json_node_get_value_type(el) == G_TYPE_STRING
+						   ? json_node_get_string(el)
+						   : "?");
+		}
+		return g_strdup_printf("%s (%s)", state, s->str);
+	}
+	if (json_node_get_value_type(value) == G_TYPE_BOOLEAN)
+		return g_strdup_printf("%s (%s)",
+				       state,
+				       json_node_get_boolean(value) ? "yes" : "no");
+	if (json_node_get_value_type(value) == G_TYPE_INT64)
+		return g_strdup_printf("%s (%" G_GINT64_FORMAT ")",
+				       state,
+				       json_node_get_int(value));
+	if (json_node_get_value_type(value) == G_TYPE_STRING)
+		return g_strdup_printf("%s (%s)", state, json_node_get_string(value));
+	return g_strdup(state);
+}
+
+static gboolean
+id_selected(const char *id, char **patterns)
+{
+	if (patterns == NULL || patterns[0] == NULL)
+		return TRUE;
+	for (guint i = 0; patterns[i] != NULL; i++) {
+		if (hc_capability_id_matches(id, patterns[i]))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* drops the changes the prefixes do not select; FALSE when none is left */
+static gboolean
+filter_entry(JsonNode *root, char **patterns)
+{
+	JsonArray *changes = json_object_get_array_member(json_node_get_object(root), "changes");
+	for (guint i = json_array_get_length(changes); i > 0; i--) {
+		JsonObject *c = json_array_get_object_element(changes, i - 1);
+		if (!id_selected(json_object_get_string_member(c, "id"), patterns))
+			json_array_remove_element(changes, i - 1);
+	}
+	return json_array_get_length(changes) > 0 || patterns == NULL || patterns[0] == NULL;
+}
+
+static void
+print_entry(HcCtlContext *ctx, JsonNode *root)
+{
+	JsonObject *obj = json_node_get_object(root);
+	JsonArray *changes = json_object_get_array_member(obj, "changes");
+	g_autofree char *when =
+	    hc_ctl_format_timestamp(json_object_get_int_member(obj, "time_usec"));
+	g_autofree char *boot = g_strndup(json_object_get_string_member(obj, "boot_id"), 8);
+
+	g_print("%s%s%s  generation %" G_GINT64_FORMAT "  kernel %s  boot %s\n",
+		ctx->colour ? HC_CTL_ANSI_HIGHLIGHT : "",
+		when,
+		ctx->colour ? HC_CTL_ANSI_NORMAL : "",
+		json_object_get_int_member(obj, "generation"),
+		json_object_get_string_member(obj, "kernel"),
+		boot);
+	for (guint i = 0; i < json_array_get_length(changes); i++) {
+		JsonObject *c = json_array_get_object_element(changes, i);
+		g_autofree char *old = side_text(json_object_get_member(c, "old"));
+		g_autofree char *new_text = side_text(json_object_get_member(c, "new"));
+		g_print("  %s: %s → %s\n", json_object_get_string_member(c, "id"), old, new_text);
+	}
+}
+
+int
+hc_ctl_verb_history(HcCtlContext *ctx, char **args, GError **error)
+{
+	g_autofree char *default_path = g_build_filename(HC_STATEDIR, "history.jsonl", NULL);
+	const char *path = ctx->history_file != NULL ? ctx->history_file : default_path;
+	g_autofree char *data = NULL;
+	g_autoptr(JsonArray) out = json_array_new();
+	g_auto(GStrv) lines = NULL;
+	gsize len = 0;
+
+	g_autoptr(GError) read_error = NULL;
+
+	if (!hc_ctl_offline_read_input(path, HC_CTL_HISTORY_MAX_BYTES, &data, &len, &read_error)) {
+		/* a daemon that never saw a change has not written the file yet */
+		if (ctx->history_file == NULL &&
+		    g_error_matches(read_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+			if (ctx->json)
+				g_print("[]\n");
+			else
+				g_print("No capability changes recorded (%s does not exist).\n",
+					path);
+			return HC_CTL_EXIT_YES;
+		}
+		g_propagate_error(error, g_steal_pointer(&read_error));
+		return -1;
+	}
+	lines = g_strsplit(data, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		g_autoptr(GError) parse_error = NULL;
+		JsonNode *root;
+		if (g_strstrip(lines[i])[0] == '\0')
+			continue;
+		if (!json_parser_load_from_data(parser, lines[i], -1, &parse_error)) {
+			fail(error, path, i + 1, "$", parse_error->message);
+			return -1;
+		}
+		root = json_parser_get_root(parser);
+		if (!check_entry(root, path, i + 1, error))
+			return -1;
+		if (filter_entry(root, args + 1))
+			json_array_add_element(out, json_node_copy(root));
+	}
+	if (ctx->json) {
+		g_autoptr(JsonNode) node = json_node_init_array(json_node_alloc(), out);
+		hc_ctl_print_json(node);
+		return HC_CTL_EXIT_YES;
+	}
+	if (json_array_get_length(out) == 0)
+		g_print("No capability changes recorded in %s.\n", path);
+	for (guint i = 0; i < json_array_get_length(out); i++)
+		print_entry(ctx, json_array_get_element(out, i));
+	return HC_CTL_EXIT_YES;
+}
