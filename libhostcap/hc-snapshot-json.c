@@ -135,17 +135,15 @@ static char *
 hc_path_member(const char *parent, const char *name, gssize len)
 {
 	g_autofree char *key = len < 0 ? g_strdup(name) : g_strndup(name, (gsize)len);
+	g_autofree char *escaped = NULL;
 	gboolean plain = g_ascii_isalpha(key[0]) || key[0] == '_';
 
 	for (const char *p = key; plain && *p != '\0'; p++)
 		plain = g_ascii_isalnum(*p) || *p == '_';
 	if (plain)
 		return g_strconcat(parent, ".", key, NULL);
-	{
-		g_autofree char *escaped = g_strescape(key, NULL);
-
-		return g_strconcat(parent, "[\"", escaped, "\"]", NULL);
-	}
+	escaped = g_strescape(key, NULL);
+	return g_strconcat(parent, "[\"", escaped, "\"]", NULL);
 }
 
 static gboolean
