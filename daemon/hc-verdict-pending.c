@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * TEMPORARY, removed when libhostcap's verdict facade lands: weak stand-ins for the
- * hc-verdict.h symbols so that hostcapd links meanwhile. They report, never pretend.
+ * TEMPORARY, removed when libhostcap's verdict evaluator lands: weak stand-ins for the
+ * hc-verdict.h check calls so that hostcapd links meanwhile (the catalogue is real).
+ * They report, never pretend.
  */
 #include "hc-verdict.h"
 #include "hostcap/hc-error.h"
-
-struct _HcCatalogue {
-	int unused;
-};
 
 #define HC_PENDING __attribute__((weak))
 
@@ -16,24 +13,6 @@ HC_PENDING const char *
 hc_verdict_to_string(HcVerdict verdict)
 {
 	return "unknown";
-}
-
-HC_PENDING HcCatalogue *
-hc_catalogue_load(const char *const *dirs, GError **error)
-{
-	g_set_error_literal(error, HC_ERROR, HC_ERROR_INTERNAL, "verdict engine not built yet");
-	return NULL;
-}
-
-HC_PENDING void
-hc_catalogue_unref(HcCatalogue *cat)
-{
-}
-
-HC_PENDING const char *
-hc_catalogue_get_hash(HcCatalogue *cat)
-{
-	return "";
 }
 
 HC_PENDING gboolean
