@@ -155,13 +155,18 @@ hc_snapshot_to_json(HcSnapshot *snap, gboolean pretty);
  *
  * Strict reader: wrong format string, wrong types, bad ids, bad states and nesting deeper
  * than %HC_LIMIT_NESTING give %HC_ERROR_INVALID_ARGUMENT with the JSON path
- * ("$.capabilities['kvm.present'].state: expected one of supported, …").
+ * ("$.capabilities[\"kvm.present\"].state: expected one of supported, …"). Unknown members,
+ * comments and single-quoted strings are refused too. "fingerprint" may be absent; when
+ * present it must equal the fingerprint of the content ("fingerprint does not match
+ * content" otherwise), so an edited snapshot is refused.
  * to_json(from_json(x)) == to_json(x) for every x it accepts.
  */
 HcSnapshot *
 hc_snapshot_from_json(const char *data, gsize len, GError **error);
 
-/* reads a file (size-checked before reading) and parses it; errors name the file */
+/* reads a file (size-checked before reading) and parses it; errors name the file. Open and
+ * read failures are G_IO_ERROR (G_IO_ERROR_NOT_FOUND for a missing file), the rest
+ * HC_ERROR_INVALID_ARGUMENT. */
 HcSnapshot *
 hc_snapshot_load_file(const char *path, GError **error);
 
