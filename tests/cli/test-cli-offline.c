@@ -367,6 +367,129 @@ START_TEST(test_history_malformed)
 }
 END_TEST
 
+static JsonObject *
+member_object(JsonObject *obj, const char *name)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+/* ids whose state or value differ between two fixture documents, read with json-glib */
+static GHashTable *
+independent_diff(JsonObject *a, JsonObject *b)
+{
+	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	JsonObject *sides[] = {a, b};
+
+	for (guint s = 0; s < 2; s++) {
+		g_autoptr(GList) members = json_object_get_members(sides[s]);
+		for (GList *l = members; l != NULL; l = l->next) {
+			JsonObject *ca = member_object(a, l->data);
+			JsonObject *cb = member_object(b, l->data);
+			JsonNode *va = ca != NULL ? json_object_get_member(ca, "value") : NULL;
+			JsonNode *vb = cb != NULL ? json_object_get_member(cb, "value") : NULL;
+			gboolean same = ca != NULL && cb != NULL &&
+					g_str_equal(json_object_get_string_member(ca, "state"),
+						    json_object_get_string_member(cb, "state")) &&
+					((va == NULL && vb == NULL) ||
+					 (va != NULL && vb != NULL && json_node_equal(va, vb)));
+			if (!same)
+				g_hash_table_add(ids, g_strdup(l->data));
+		}
+	}
+	return ids;
+}
+
+/* catalogue features whose requires text names @cap_id as a whole token */
+static GHashTable *
+features_naming(const char *cap_id)
+{
+	g_autofree char *dir = NULL;
+	g_autoptr(GDir) d = NULL;
+	g_autofree char *quoted = g_regex_escape_string(cap_id, -1);
+	g_autofree char *pattern = g_strdup_printf("(?<![a-z0-9_.-])%s(?![a-z0-9_.-])", quoted);
+	g_autoptr(GRegex) re = g_regex_new(pattern, 0, 0, NULL);
+	GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *name;
+
+	dir = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", "features.d", NULL);
+	d = g_dir_open(dir, 0, NULL);
+	ck_assert_ptr_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		g_autoptr(JsonNode) root = NULL;
+		JsonObject *features;
+		g_autoptr(GList) ids = NULL;
+		if (!g_str_has_suffix(name, ".json"))
+			continue;
+		root = hc_cli_load_json(path);
+		features = json_object_get_object_member(json_node_get_object(root), "features");
+		ids = json_object_get_members(features);
+		for (GList *l = ids; l != NULL; l = l->next) {
+			JsonObject *f = json_object_get_object_member(features, l->data);
+			const char *req = json_object_has_member(f, "requires")
+					      ? json_object_get_string_member(f, "requires")
+					      : NULL;
+			if (req != NULL && g_regex_match(re, req, 0, NULL))
+				g_hash_table_add(out, g_strdup(l->data));
+		}
+	}
+	return out;
+}
+
+START_TEST(test_diff)
+{
+	g_autofree char *a = hc_cli_fixture(OLD_HOST);
+	g_autofree char *b = hc_cli_fixture(NEW_HOST);
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+	g_autoptr(JsonNode) fa = hc_cli_load_json(a);
+	g_autoptr(JsonNode) fb = hc_cli_load_json(b);
+	g_autoptr(GHashTable) want =
+	    independent_diff(fixture_capabilities(fa), fixture_capabilities(fb));
+	g_autoptr(GHashTable) uso_features = features_naming("net.tap.uso");
+	g_autoptr(HcCliRun) json = hc_cli_run("--json", "--data-dir", data, "diff", a, b, NULL);
+	g_autoptr(HcCliRun) human = hc_cli_run("--data-dir", data, "diff", a, b, NULL);
+	g_autoptr(HcCliRun) same = hc_cli_run("--data-dir", data, "diff", a, a, NULL);
+	g_autoptr(JsonNode) node = NULL;
+	JsonArray *diffs;
+	guint uso_marks = 0;
+
+	ck_assert_int_eq(json->status, 1);
+	node = hc_cli_parse_json(json->out);
+	diffs = json_object_get_array_member(json_node_get_object(node), "differences");
+	ck_assert_uint_eq(json_array_get_length(diffs), g_hash_table_size(want));
+	ck_assert_uint_gt(g_hash_table_size(uso_features), 0);
+	for (guint i = 0; i < json_array_get_length(diffs); i++) {
+		JsonObject *d = json_array_get_object_element(diffs, i);
+		const char *id = json_object_get_string_member(d, "id");
+		JsonArray *feats = json_object_get_array_member(d, "features");
+		ck_assert_msg(g_hash_table_contains(want, id), "%s is not a difference", id);
+		if (!g_str_equal(id, "net.tap.uso"))
+			continue;
+		ck_assert_str_eq(json_object_get_string_member(d, "change"), "changed");
+		ck_assert_uint_eq(json_array_get_length(feats), g_hash_table_size(uso_features));
+		for (guint j = 0; j < json_array_get_length(feats); j++) {
+			JsonObject *f = json_array_get_object_element(feats, j);
+			ck_assert(
+			    g_hash_table_contains(uso_features,
+						  json_object_get_string_member(f, "feature")));
+			uso_marks++;
+		}
+	}
+	ck_assert_uint_eq(uso_marks, g_hash_table_size(uso_features));
+	ck_assert_int_eq(human->status, 1);
+	ck_assert_ptr_nonnull(strstr(human->out, "\nnet\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(human->out, "  ~ net.tap.uso: unsupported (no) → supported (yes)"));
+	ck_assert_ptr_nonnull(
+	    strstr(human->out, "      A: TUNSETOFFLOAD(CSUM|USO4|USO6): Invalid argument"));
+	ck_assert_ptr_nonnull(strstr(human->out, "virtio-net.host_uso (guest ABI, silent-off)"));
+	ck_assert_ptr_nonnull(strstr(human->out, "  + kvm.guest_memfd: supported (1)"));
+	ck_assert_int_eq(same->status, 0);
+	ck_assert_ptr_nonnull(strstr(same->out, "No differences"));
+}
+END_TEST
+
 static Suite *
 cli_offline_suite(void)
 {
@@ -387,6 +510,7 @@ cli_offline_suite(void)
 	tcase_add_test(tc, test_usage_and_unreachable);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_history_malformed);
+	tcase_add_test(tc, test_diff);
 	suite_add_tcase(s, tc);
 	return s;
 }
