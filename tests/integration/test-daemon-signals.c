@@ -6,6 +6,7 @@
  * Also: Refresh calls that overlap are all answered.
  */
 #include <check.h>
+#include <signal.h>
 #include <systemd/sd-bus.h>
 
 #include "hostcap/hc-dbus.h"
@@ -211,6 +212,28 @@ START_TEST(test_change_is_signalled)
 }
 END_TEST
 
+/* SIGHUP re-probes everything: the change shows up without anyone calling Refresh */
+START_TEST(test_sighup_reprobes)
+{
+	Seen seen = {0};
+	guint64 before = get_generation();
+
+	ck_assert_int_ge(sd_bus_match_signal(bus,
+					     NULL,
+					     NULL,
+					     HC_DBUS_PATH,
+					     HC_DBUS_INTERFACE,
+					     "CapabilitiesChanged",
+					     on_capabilities_changed,
+					     &seen),
+			 0); /* synchronous: the bus has the match before the signal */
+	write_release("6.4.0-hc-test");
+	ck_assert_int_eq(kill(td->daemon_pid, SIGHUP), 0);
+	process_until(&seen.release_changed);
+	ck_assert_uint_eq(seen.generation, before + 1);
+}
+END_TEST
+
 typedef struct {
 	guint n_replies;
 	guint64 generations[2];
@@ -268,6 +291,7 @@ signals_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_change_is_signalled);
 	tcase_add_test(tc, test_overlapping_refreshes_are_answered);
+	tcase_add_test(tc, test_sighup_reprobes);
 	suite_add_tcase(s, tc);
 	return s;
 }
