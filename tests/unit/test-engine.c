@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -155,6 +157,36 @@ static const char *const sysroot_ids[] = {"test.sysroot.marker", NULL};
 static const HcProbeInfo probe_sysroot = {.name = "sysroot",
 					  .ids = sysroot_ids,
 					  .run = sysroot_run};
+
+static char *
+netns_of_this_thread(void)
+{
+	return g_file_read_link("/proc/thread-self/ns/net", NULL);
+}
+
+/* moves its own thread into a new network namespace, as the tap probe does */
+static gboolean
+netns_run(HcProbeContext *ctx, GError **error)
+{
+	g_autofree char *before = netns_of_this_thread();
+	g_autofree char *after = NULL;
+
+	if (before == NULL || unshare(CLONE_NEWNET) < 0) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "unshare: %s", g_strerror(errno));
+		return FALSE;
+	}
+	after = netns_of_this_thread();
+	hc_probe_report_string(ctx,
+			       "test.netns.before",
+			       HC_CAP_STATE_SUPPORTED,
+			       before,
+			       "readlink");
+	hc_probe_report_string(ctx, "test.netns.after", HC_CAP_STATE_SUPPORTED, after, "readlink");
+	return TRUE;
+}
+
+static const char *const netns_ids[] = {"test.netns.after", "test.netns.before", NULL};
+static const HcProbeInfo probe_netns = {.name = "netns", .ids = netns_ids, .run = netns_run};
 
 static void
 pipes_setup(void)
@@ -349,6 +381,8 @@ START_TEST(test_eventfd_signals_completion)
 	g_autoptr(HcEngineRun) run = hc_engine_run_start(probes, 1, NULL);
 	struct pollfd pfd = {.fd = hc_engine_run_get_fd(run), .events = POLLIN};
 
+	ck_assert(fcntl(pfd.fd, F_GETFD) & FD_CLOEXEC);
+	ck_assert(fcntl(pfd.fd, F_GETFL) & O_NONBLOCK);
 	/* no deadline involved: readiness alone says the probe finished */
 	ck_assert_int_eq(poll(&pfd, 1, -1), 1);
 	ck_assert(pfd.revents & POLLIN);
@@ -356,6 +390,32 @@ START_TEST(test_eventfd_signals_completion)
 	/* drained: not readable any more */
 	pfd.revents = 0;
 	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+}
+END_TEST
+
+static const char *
+string_value(const HcProbeResult *res, guint i)
+{
+	return g_variant_get_string(cap_at(res, i)->value, NULL);
+}
+
+START_TEST(test_thread_per_run)
+{
+	g_autofree char *mine = netns_of_this_thread();
+	g_autofree char *mine_after = NULL;
+
+	/* run after run: a pooled thread would start the second run inside the namespace the
+	 * first one unshared into */
+	for (guint i = 0; i < 3; i++) {
+		g_autoptr(HcProbeResult) res = hc_engine_run_probe_sync(&probe_netns, NULL);
+
+		ck_assert_msg(res->status == HC_PROBE_STATUS_OK, "%s", res->error);
+		ck_assert_str_eq(string_value(res, 1), mine);
+		ck_assert_str_ne(string_value(res, 0), mine);
+	}
+	/* and the caller never moves */
+	mine_after = netns_of_this_thread();
+	ck_assert_str_eq(mine_after, mine);
 }
 END_TEST
 
@@ -512,6 +572,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_late_result_dropped);
 	tcase_add_test(tc, test_free_while_running);
 	tcase_add_test(tc, test_eventfd_signals_completion);
+	tcase_add_test(tc, test_thread_per_run);
 	tcase_add_test(tc, test_nothing_to_run);
 	tcase_add_test(tc, test_sync_with_sysroot);
 	tcase_add_test(tc, test_apply_results);
