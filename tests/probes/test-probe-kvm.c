@@ -5,10 +5,13 @@
  * KVM_CHECK_EXTENSION issued here, with the uapi header's ioctl numbers.
  */
 #include <errno.h>
+#include <grp.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm/hc-kvm-caps.h"
@@ -63,6 +66,34 @@ START_TEST(test_kvm_real_present)
 	if (vm >= 0)
 		close(vm);
 	close(fd);
+}
+END_TEST
+
+START_TEST(test_kvm_real_access_denied)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	struct stat st;
+
+	if (!hc_kvm_test_have_kvm("test_kvm_real_access_denied"))
+		return;
+	/* Check runs each test in its own forked process, so dropping privileges here only
+	 * affects this test; it needs root to drop and a /dev/kvm closed to others */
+	ck_assert_int_eq(stat("/dev/kvm", &st), 0);
+	if (geteuid() != 0 || (st.st_mode & S_IROTH) || (st.st_mode & S_IWOTH)) {
+		fprintf(stderr,
+			"SKIP test_kvm_real_access_denied: needs root and /dev/kvm without "
+			"access for others\n");
+		return;
+	}
+	ck_assert_int_eq(setresgid(65534, 65534, 65534), 0);
+	ck_assert_int_eq(setgroups(0, NULL), 0);
+	ck_assert_int_eq(setresuid(65534, 65534, 65534), 0);
+	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	/* permission says nothing about the host's KVM: unknown, with the errno text */
+	hc_kvm_test_all_ids(&hc_probe_kvm,
+			    res,
+			    HC_CAP_STATE_UNKNOWN,
+			    "open /dev/kvm: Permission denied");
 }
 END_TEST
 
@@ -156,6 +187,7 @@ kvm_suite(void)
 	tcase_add_test(fixtures, test_kvm_no_device);
 	tcase_add_test(fixtures, test_kvm_not_a_device);
 	tcase_add_test(real, test_kvm_real_present);
+	tcase_add_test(real, test_kvm_real_access_denied);
 	tcase_add_test(real, test_kvm_real_caps);
 	tcase_add_test(real, test_kvm_real_vm_types);
 	suite_add_tcase(s, fixtures);
