@@ -735,6 +735,48 @@ START_TEST(test_probe_status_names)
 }
 END_TEST
 
+START_TEST(test_json_mutations)
+{
+	/* deterministic mutations of a valid document: each is either refused with a path or
+	 * read into a snapshot that writes back stably */
+	static const char alphabet[] = "{}[]\",:\\/' 0123456789-.eEtrufalsn\x80\xff";
+	g_autoptr(HcSnapshot) snap = sample_snapshot(FALSE);
+	g_autofree char *json = hc_snapshot_to_json(snap, FALSE);
+	g_autoptr(GRand) rand = g_rand_new_with_seed(20261125);
+	gsize len = strlen(json);
+	guint accepted = 0;
+
+	for (guint round = 0; round < 3000; round++) {
+		g_autofree char *buf = g_strdup(json);
+		guint edits = (guint)g_rand_int_range(rand, 1, 4);
+		g_autoptr(HcSnapshot) back = NULL;
+		g_autoptr(GError) error = NULL;
+
+		for (guint e = 0; e < edits; e++)
+			buf[g_rand_int_range(rand, 0, (gint32)len)] =
+			    alphabet[g_rand_int_range(rand, 0, sizeof(alphabet) - 1)];
+		back = hc_snapshot_from_json(buf, len, &error);
+		if (back == NULL) {
+			ck_assert(g_error_matches(error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT));
+			ck_assert_msg(error->message[0] == '$', "no path: %s", error->message);
+			continue;
+		}
+		accepted++;
+		{
+			g_autofree char *out = hc_snapshot_to_json(back, FALSE);
+			g_autoptr(HcSnapshot) again = hc_snapshot_from_json(out, strlen(out), NULL);
+			g_autofree char *out2 = NULL;
+
+			ck_assert_ptr_nonnull(again);
+			out2 = hc_snapshot_to_json(again, FALSE);
+			ck_assert_str_eq(out, out2);
+		}
+	}
+	/* reasons and names can change freely, so some mutants are valid documents */
+	ck_assert_uint_gt(accepted, 0);
+}
+END_TEST
+
 static Suite *
 snapshot_suite(void)
 {
@@ -763,6 +805,7 @@ snapshot_suite(void)
 	tcase_add_test(json, test_json_tampered);
 	tcase_add_test(json, test_json_minimal_without_fingerprint);
 	tcase_add_test(json, test_load_file);
+	tcase_add_test(json, test_json_mutations);
 	suite_add_tcase(s, json);
 	return s;
 }
