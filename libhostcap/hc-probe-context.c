@@ -151,7 +151,7 @@ hc_probe_context_open(HcProbeContext *ctx,
 		return -1;
 	}
 	do
-		fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+		fd = open(path, flags | O_CLOEXEC | O_NOCTTY, 0600); /* probes never create */
 	while (fd < 0 && errno == EINTR);
 	if (errno_out != NULL)
 		*errno_out = fd < 0 ? errno : 0;
