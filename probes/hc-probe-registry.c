@@ -22,6 +22,7 @@ extern const HcProbeInfo hc_probe_io;
 extern const HcProbeInfo hc_probe_vhost;
 extern const HcProbeInfo hc_probe_vfio;
 extern const HcProbeInfo hc_probe_access;
+extern const HcProbeInfo hc_probe_declarative;
 
 const HcProbeInfo *const hc_probe_registry[] = {
 	/* kernel, KVM and CPU families */
@@ -39,6 +40,7 @@ const HcProbeInfo *const hc_probe_registry[] = {
 	&hc_probe_vhost,
 	&hc_probe_vfio,
 	&hc_probe_access,
+	&hc_probe_declarative,
 };
 
 const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);

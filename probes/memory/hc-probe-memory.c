@@ -3,7 +3,7 @@
  * memory probe: what guest RAM can be backed by on this host.
  *
  * Interfaces: /proc/meminfo (Documentation/filesystems/proc.rst), the sysctls
- * vm.overcommit_memory, vm.overcommit_ratio and vm.memfd_noexec
+ * vm.overcommit_memory, vm.overcommit_ratio, vm.overcommit_kbytes, vm.memfd_noexec
  * (Documentation/admin-guide/sysctl/vm.rst), memfd_create(2), transparent hugepages
  * (/sys/kernel/mm/transparent_hugepage, Documentation/admin-guide/mm/transhuge.rst), KSM
  * (/sys/kernel/mm/ksm/run, Documentation/admin-guide/mm/ksm.rst). Hugepages and hugetlbfs
@@ -37,6 +37,7 @@ static const struct {
 } hc_memory_sysctls[] = {
     {"vm.overcommit_memory", "/proc/sys/vm/overcommit_memory"},
     {"vm.overcommit_ratio", "/proc/sys/vm/overcommit_ratio"},
+    {"vm.overcommit_kbytes", "/proc/sys/vm/overcommit_kbytes"},
     {"vm.memfd_noexec", "/proc/sys/vm/memfd_noexec"},
 };
 
@@ -60,6 +61,7 @@ static const char *const hc_probe_memory_ids[] = {
     "mem.committed_as_kib",
     "vm.overcommit_memory",
     "vm.overcommit_ratio",
+    "vm.overcommit_kbytes",
     "vm.memfd_noexec",
     "mem.memfd",
     "mem.memfd.hugetlb",
