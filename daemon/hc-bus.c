@@ -591,15 +591,6 @@ hc_bus_new(HcDaemon *daemon, HcBusKind kind, const char *address, GError **error
 					     hc_bus_vtable,
 					     bus);
 	}
-	if (r >= 0) {
-		what = "requesting " HC_DBUS_NAME;
-		r = sd_bus_request_name_async(bus->bus,
-					      &bus->name_slot,
-					      HC_DBUS_NAME,
-					      0,
-					      hc_bus_on_name_reply,
-					      bus);
-	}
 	if (r < 0) {
 		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "%s: %s", what, g_strerror(-r));
 		return NULL;
@@ -607,6 +598,31 @@ hc_bus_new(HcDaemon *daemon, HcBusKind kind, const char *address, GError **error
 	/* losing the bus leaves nothing to serve: stop the loop (the service manager restarts) */
 	sd_bus_set_exit_on_disconnect(bus->bus, 1);
 	return g_steal_pointer(&bus);
+}
+
+gboolean
+hc_bus_request_name(HcBus *bus, GError **error)
+{
+	int r;
+
+	if (bus->name_slot != NULL)
+		return TRUE;
+	r = sd_bus_request_name_async(bus->bus,
+				      &bus->name_slot,
+				      HC_DBUS_NAME,
+				      0,
+				      hc_bus_on_name_reply,
+				      bus);
+	if (r < 0) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "requesting %s: %s",
+			    HC_DBUS_NAME,
+			    g_strerror(-r));
+		return FALSE;
+	}
+	return TRUE;
 }
 
 void

@@ -9,10 +9,10 @@
 G_BEGIN_DECLS
 
 /**
- * The D-Bus front end: connects to the bus on the daemon's loop, exports the
- * org.hostcapd.HostCap1 vtable at /org/hostcapd/HostCap1 and owns the well-known name
- * (hc_daemon_name_acquired() once it is ours). Handlers read the daemon's state through
- * its getters; the daemon calls the emit functions after each commit.
+ * The D-Bus front end: connects to the bus on the daemon's loop and exports the
+ * org.hostcapd.HostCap1 vtable at /org/hostcapd/HostCap1; hc_bus_request_name() then asks
+ * for the well-known name (hc_daemon_name_acquired() once it is ours). Handlers read the
+ * daemon's state through its getters; the daemon calls the emit functions after each commit.
  */
 typedef struct _HcBus HcBus;
 
@@ -20,6 +20,10 @@ HcBus *
 hc_bus_new(HcDaemon *daemon, HcBusKind kind, const char *address, GError **error);
 void
 hc_bus_free(HcBus *bus);
+/* asynchronous; idempotent. The daemon asks once it has a snapshot, so that a client
+ * that activated it never meets a daemon with nothing to answer. */
+gboolean
+hc_bus_request_name(HcBus *bus, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcBus, hc_bus_free)
 
 /* org.freedesktop.DBus.Properties.PropertiesChanged for the NULL-terminated names */

@@ -417,6 +417,7 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 	g_autoptr(HcSnapshot) next = NULL;
 	g_autoptr(GPtrArray) changed = NULL;
 	g_autoptr(GArray) waiters = NULL;
+	g_autoptr(GError) error = NULL;
 	guint64 generation = 0;
 
 	next = daemon->snapshot != NULL ? hc_snapshot_copy(daemon->snapshot) : hc_snapshot_new();
@@ -431,6 +432,8 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 		generation++;
 	hc_snapshot_set_generation(next, generation);
 	hc_daemon_commit(daemon, next, changed);
+	if (daemon->bus != NULL && !hc_bus_request_name(daemon->bus, &error))
+		hc_daemon_fatal(daemon, error);
 
 	waiters = g_array_copy(daemon->running_waiters);
 	g_array_set_size(daemon->running_waiters, 0);
