@@ -199,7 +199,11 @@ on_event(HcCtlBus *bus, const HcCtlMonitorEvent *ev, gpointer user_data)
 	} else if (ev->kind == HC_CTL_MONITOR_CAPABILITIES) {
 		on_capabilities(st, bus, ev);
 	} else if (ev->kind == HC_CTL_MONITOR_PROPERTY) {
-		human = g_strdup_printf("%s: %s", ev->name, ev->value);
+		/* a person reads a time, not microseconds since the epoch */
+		g_autofree char *when = NULL;
+		if (g_strcmp0(ev->name, "LastProbeUsec") == 0)
+			when = hc_ctl_format_timestamp(g_ascii_strtoll(ev->value, NULL, 10));
+		human = g_strdup_printf("%s: %s", ev->name, when != NULL ? when : ev->value);
 		print_simple(st, "property", ev->name, ev->value, human);
 	} else if (ev->value == NULL || ev->value[0] == '\0') {
 		print_simple(st, "stopped", NULL, NULL, "hostcapd left the bus");
