@@ -87,6 +87,7 @@ hc_feature_def_free(HcFeatureDef *def)
 	g_clear_pointer(&def->off_values, g_ptr_array_unref);
 	g_clear_pointer(&def->auto_values, g_ptr_array_unref);
 	g_free(def->filtered_unless);
+	g_free(def->blocks_migration_unless);
 	g_clear_pointer(&def->applies_with, g_ptr_array_unref);
 	g_free(def->file);
 	g_free(def);
@@ -251,6 +252,8 @@ static const char *const hc_feature_members[] = {
     "migration",
     "min",
     "max",
+    "blocks_migration",
+    "blocks_migration_unless",
     NULL,
 };
 
@@ -263,7 +266,7 @@ hc_parse_feature(const char *file,
 {
 	g_autoptr(HcFeatureDef) def = g_new0(HcFeatureDef, 1);
 	const char *s_desc = NULL, *s_qemu = NULL, *s_req = NULL, *s_rem = NULL;
-	const char *s_group = NULL, *s_filt = NULL;
+	const char *s_group = NULL, *s_filt = NULL, *s_block = NULL;
 
 	def->id = g_strdup(id);
 	def->file = g_strdup(file);
@@ -292,6 +295,13 @@ hc_parse_feature(const char *file,
 			      FALSE,
 			      &def->platform_dependent,
 			      error) ||
+	    !hc_json_get_bool(obj,
+			      path,
+			      "blocks_migration",
+			      FALSE,
+			      &def->blocks_migration,
+			      error) ||
+	    !hc_json_get_string(obj, path, "blocks_migration_unless", FALSE, &s_block, error) ||
 	    !hc_json_get_int(obj, path, "min", FALSE, &def->min, error) ||
 	    !hc_json_get_int(obj, path, "max", FALSE, &def->max, error) ||
 	    !hc_json_get_strv(obj, path, "values", &def->values, error) ||
@@ -305,6 +315,7 @@ hc_parse_feature(const char *file,
 	def->remediation = g_strdup(s_rem);
 	def->group = g_strdup(s_group);
 	def->filtered_unless = g_strdup(s_filt);
+	def->blocks_migration_unless = g_strdup(s_block);
 	if (def->type == HC_FEATURE_TYPE_ENUM && def->values->len == 0) {
 		g_autofree char *p = hc_json_path_member(path, "values");
 		g_set_error(error,

@@ -283,7 +283,11 @@ hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **
 		return NULL;
 	}
 	obj = json_node_get_object(node);
-	if (!hc_json_get_strv(obj, path, "features", &features, error) ||
+	if (!hc_json_get_strv(obj, path, "features", &features, error))
+		return NULL;
+	/* vendor may be null for vendor-neutral models (qemu64, kvm64) */
+	if (json_object_has_member(obj, "vendor") &&
+	    !JSON_NODE_HOLDS_NULL(json_object_get_member(obj, "vendor")) &&
 	    !hc_json_get_string(obj, path, "vendor", FALSE, &vendor, error))
 		return NULL;
 	alias = json_object_get_member(obj, "alias_of");

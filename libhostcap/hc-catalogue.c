@@ -241,6 +241,17 @@ hc_check_feature_refs(HcCatalogue *cat,
 			    def->filtered_unless);
 		return FALSE;
 	}
+	if (def->blocks_migration_unless != NULL &&
+	    hc_catalogue_lookup_feature(cat, def->blocks_migration_unless) == NULL) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_UNKNOWN_FEATURE,
+			    "%s: $.features[\"%s\"].blocks_migration_unless: no feature \"%s\"",
+			    def->file,
+			    def->id,
+			    def->blocks_migration_unless);
+		return FALSE;
+	}
 	for (guint i = 0; i < def->applies_with->len; i++) {
 		const char *id = g_ptr_array_index(def->applies_with, i);
 		if (hc_catalogue_lookup_feature(cat, id) == NULL) {

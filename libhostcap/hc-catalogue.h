@@ -54,7 +54,9 @@ typedef struct {
 	char *filtered_unless;	 /* bool feature: unless true, a miss is filtered (warning) */
 	GPtrArray *applies_with; /* defaults apply only when one of these features is on */
 	gboolean platform_dependent;
-	gboolean target_may_add; /* migration: a target offering more is fine */
+	gboolean target_may_add;       /* migration: a target offering more is fine */
+	gboolean blocks_migration;     /* QEMU refuses to live-migrate a VM with it on */
+	char *blocks_migration_unless; /* …unless this feature is on too */
 	gint64 min;
 	gint64 max;
 	char *file;

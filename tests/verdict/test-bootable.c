@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* golden bootable verdicts over the fixture hosts (tests/fixtures/hosts/v-*.json) */
+
+#include "hc-verdict-test.h"
+
+#define DEB12	"v-deb12-6.1"
+#define TRIXIE	"v-trixie-6.12"
+#define TIMEOUT "v-deb12-tap-timeout"
+
+#define NIC "\"accel.kvm\": true, \"netdev.tap\": true, \"netdev.vhost\": true"
+
+static const struct {
+	const char *name;
+	const char *spec;
+	const char *host;
+	HcVerdict verdict;
+	const char *summary;
+} golden[] = {
+    /* the USO story: 8.2 turns USO on; a 6.1 tap quietly drops it, vhost drops ring reset */
+    {"uso-default-6.1",
+     "{\"machine\": \"pc-q35-8.2\", \"features\": {" NIC "}}",
+     DEB12,
+     HC_VERDICT_YES,
+     "warning:virtio-net.guest_uso4 warning:virtio.queue_reset"},
+    {"uso-default-6.12",
+     "{\"machine\": \"pc-q35-8.2\", \"features\": {" NIC "}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"uso-explicit-6.1",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {" NIC ", \"virtio-net.host_uso\": true}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:virtio-net.host_uso warning:virtio-net.guest_uso4 warning:virtio.queue_reset"},
+    {"uso-explicit-timeout",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {\"netdev.tap\": true, "
+     "\"virtio-net.host_uso\": true}}",
+     TIMEOUT,
+     HC_VERDICT_UNKNOWN,
+     "error:virtio-net.host_uso,unknown warning:virtio-net.csum,unknown "
+     "warning:virtio-net.guest_ecn,unknown warning:virtio-net.guest_tso4,unknown "
+     "warning:virtio-net.guest_tso6,unknown warning:virtio-net.guest_ufo,unknown "
+     "warning:virtio-net.guest_uso4,unknown warning:virtio-net.host_ecn,unknown "
+     "warning:virtio-net.host_tso4,unknown warning:virtio-net.host_tso6,unknown"},
+    {"machine-8.1-no-uso",
+     "{\"machine\": \"pc-q35-8.1\", \"features\": {" NIC "}}",
+     DEB12,
+     HC_VERDICT_YES,
+     "warning:virtio.queue_reset"},
+    {"no-nic-no-virtio-net",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {\"accel.kvm\": true}}",
+     DEB12,
+     HC_VERDICT_YES,
+     ""},
+    {"vhost-off-keeps-queue-reset",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {\"netdev.tap\": true}}",
+     DEB12,
+     HC_VERDICT_YES,
+     "warning:virtio-net.guest_uso4"},
+    /* CPU models: enforce names each missing feature, otherwise QEMU filters with a warning */
+    {"cpu-enforce",
+     "{\"features\": {\"cpu.model\": \"Test-Skylake\", \"cpu.enforce\": true}}",
+     TRIXIE,
+     HC_VERDICT_NO,
+     "error:cpu.model error:cpu.model"},
+    {"cpu-filter",
+     "{\"features\": {\"cpu.model\": \"Test-Skylake\"}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     "warning:cpu.model"},
+    {"cpu-minus-feature",
+     "{\"features\": {\"cpu.model\": \"Test-Skylake\", \"cpu.enforce\": true, "
+     "\"cpu.feature.avx512f\": false, \"cpu.feature.pcid\": false}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"cpu-alias",
+     "{\"features\": {\"cpu.model\": \"Test-Alias\", \"cpu.enforce\": true}}",
+     DEB12,
+     HC_VERDICT_YES,
+     ""},
+    {"cpu-unreported",
+     "{\"features\": {\"cpu.model\": \"Test-Base\", \"cpu.enforce\": true}}",
+     TIMEOUT,
+     HC_VERDICT_UNKNOWN,
+     "error:cpu.model,unknown error:cpu.model,unknown"},
+    {"cpu-plus-feature-enforce",
+     "{\"features\": {\"cpu.enforce\": true, \"cpu.feature.avx512f\": true}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:cpu.feature.avx512f"},
+    {"cpu-plus-feature-filtered",
+     "{\"features\": {\"cpu.feature.avx512f\": true}}",
+     DEB12,
+     HC_VERDICT_YES,
+     "warning:cpu.feature.avx512f"},
+    /* memory */
+    {"hugepages-none-reserved",
+     "{\"features\": {\"memory.size_mib\": 4096, \"memory.hugepages\": \"2M\"}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:memory.hugepages"},
+    {"hugepages-reserved",
+     "{\"features\": {\"memory.size_mib\": 4096, \"memory.hugepages\": \"2M\"}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"memory-too-big",
+     "{\"features\": {\"memory.size_mib\": 200000}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:memory.size_mib"},
+    {"memory-fits", "{\"features\": {\"memory.size_mib\": 32768}}", DEB12, HC_VERDICT_YES, ""},
+    /* migration capabilities as the QEMU user */
+    {"postcopy-nonroot",
+     "{\"features\": {\"migration.postcopy\": true}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:migration.postcopy"},
+    {"postcopy-allowed",
+     "{\"features\": {\"migration.postcopy\": true}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"sev-missing",
+     "{\"features\": {\"confidential.sev\": true}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:confidential.sev"},
+    {"tsc-other-host",
+     "{\"features\": {\"cpu.tsc_khz\": 2445424}}",
+     TRIXIE,
+     HC_VERDICT_NO,
+     "error:cpu.tsc_khz"},
+    {"tsc-same-host", "{\"features\": {\"cpu.tsc_khz\": 2445424}}", DEB12, HC_VERDICT_YES, ""},
+    {"tsc-within-250ppm", "{\"features\": {\"cpu.tsc_khz\": 2445900}}", DEB12, HC_VERDICT_YES, ""},
+    {"vcpus", "{\"features\": {\"smp.maxcpus\": 2048}}", DEB12, HC_VERDICT_NO, "error:smp.maxcpus"},
+    {"vfio",
+     "{\"features\": {\"vfio-pci.present\": true}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:vfio-pci.present"},
+    {"aio", "{\"features\": {\"block.aio\": \"io_uring\"}}", DEB12, HC_VERDICT_YES, ""},
+    /* platforms: defined by capabilities, checked on the host */
+    {"platform-6.2-on-6.1",
+     "{\"machine\": \"pc-q35-9.0\", \"platform\": \"linux-6.2-class\", "
+     "\"features\": {" NIC "}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:platform error:virtio-net.guest_uso4"},
+    {"platform-6.2-on-6.12",
+     "{\"machine\": \"pc-q35-9.0\", \"platform\": \"linux-6.2-class\", "
+     "\"features\": {" NIC "}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"platform-6.1-on-6.1",
+     "{\"machine\": \"pc-q35-9.0\", \"platform\": \"linux-6.1-class\", "
+     "\"features\": {" NIC "}}",
+     DEB12,
+     HC_VERDICT_YES,
+     ""},
+    {"unevaluated",
+     "{\"features\": {}, \"unevaluated\": [\"-device ich9-intel-hda\"]}",
+     DEB12,
+     HC_VERDICT_YES,
+     "info:unevaluated"},
+};
+
+START_TEST(test_golden)
+{
+	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
+	HcTestResult res = {0};
+
+	hc_test_bootable(cat, golden[_i].spec, golden[_i].host, &res);
+	ck_assert_msg(res.verdict == golden[_i].verdict,
+		      "%s: verdict %s, want %s (%s)",
+		      golden[_i].name,
+		      hc_verdict_to_string(res.verdict),
+		      hc_verdict_to_string(golden[_i].verdict),
+		      res.summary);
+	ck_assert_msg(g_strcmp0(res.summary, golden[_i].summary) == 0,
+		      "%s:\n got  %s\n want %s",
+		      golden[_i].name,
+		      res.summary,
+		      golden[_i].summary);
+	hc_test_result_clear(&res);
+}
+END_TEST
+
+/* what QEMU will actually run with: USO off on 6.1, on with 6.12, pinned by a platform */
+START_TEST(test_effective)
+{
+	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
+	HcTestResult res = {0};
+	JsonObject *eff;
+
+	hc_test_bootable(cat, golden[0].spec, DEB12, &res);
+	eff = json_object_get_object_member(res.report, "effective");
+	ck_assert(!json_object_get_boolean_member(eff, "virtio-net.host_uso"));
+	ck_assert(!json_object_get_boolean_member(eff, "virtio.queue_reset"));
+	ck_assert(json_object_get_boolean_member(eff, "virtio-net.host_tso4"));
+	hc_test_result_clear(&res);
+
+	hc_test_bootable(cat, golden[0].spec, TRIXIE, &res);
+	eff = json_object_get_object_member(res.report, "effective");
+	ck_assert(json_object_get_boolean_member(eff, "virtio-net.host_uso"));
+	hc_test_result_clear(&res);
+
+	hc_test_bootable(cat, golden[29].spec, TRIXIE, &res);
+	eff = json_object_get_object_member(res.report, "effective");
+	ck_assert(!json_object_get_boolean_member(eff, "virtio-net.host_uso"));
+	hc_test_result_clear(&res);
+}
+END_TEST
+
+/* the finding a tired operator reads: names the interface, the kernel, the pin */
+START_TEST(test_uso_finding_text)
+{
+	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
+	HcTestResult res = {0};
+	JsonObject *f;
+	JsonArray *caps;
+	const char *reason;
+	const char *rem;
+
+	hc_test_bootable(cat, golden[0].spec, DEB12, &res);
+	f = hc_test_find(&res, "virtio-net.guest_uso4");
+	ck_assert_ptr_nonnull(f);
+	reason = json_object_get_string_member(f, "reason");
+	rem = json_object_get_string_member(f, "remediation");
+	ck_assert_str_eq(json_object_get_string_member(f, "origin"), "machine");
+	ck_assert_ptr_nonnull(strstr(reason,
+				     "QEMU will silently turn guest_uso4, guest_uso6 and "
+				     "host_uso off here; the guest ABI will differ"));
+	ck_assert_ptr_nonnull(strstr(reason, "TUNSETOFFLOAD(CSUM|USO4|USO6): EINVAL"));
+	ck_assert_ptr_nonnull(strstr(reason, "6.1.0-18-amd64"));
+	ck_assert_ptr_nonnull(strstr(rem, "host_uso=off,guest_uso4=off,guest_uso6=off"));
+	caps = json_object_get_array_member(f, "capabilities");
+	ck_assert_uint_eq(json_array_get_length(caps), 1);
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_array_get_object_element(caps, 0), "id"),
+	    "net.tap.uso");
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_array_get_object_element(caps, 0), "state"),
+	    "unsupported");
+	hc_test_result_clear(&res);
+
+	/* with enforce every missing CPU feature is named */
+	hc_test_bootable(cat, golden[7].spec, TRIXIE, &res);
+	ck_assert_ptr_nonnull(strstr(json_to_string(res.root, FALSE), "needs avx512f"));
+	ck_assert_ptr_nonnull(strstr(json_to_string(res.root, FALSE), "needs pcid"));
+	hc_test_result_clear(&res);
+}
+END_TEST
+
+static Suite *
+bootable_suite(void)
+{
+	Suite *s = suite_create("bootable");
+	TCase *tc = tcase_create("golden");
+	tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(golden));
+	tcase_add_test(tc, test_effective);
+	tcase_add_test(tc, test_uso_finding_text);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(bootable_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
