@@ -49,6 +49,7 @@ hc_ctl_context_clear(HcCtlContext *ctx)
 	g_clear_pointer(&ctx->source_path, g_free);
 	g_clear_pointer(&ctx->output_path, g_free);
 	g_clear_pointer(&ctx->history_file, g_free);
+	g_clear_pointer(&ctx->spec_path, g_free);
 	g_clear_pointer(&ctx->data_dirs, g_ptr_array_unref);
 	g_clear_pointer(&ctx->tail_argv, g_strfreev);
 	g_clear_pointer(&ctx->bus, hc_ctl_bus_free);

@@ -24,6 +24,7 @@ enum {
 	ARG_SOURCE,
 	ARG_FILE,
 	ARG_DATA_DIR,
+	ARG_SPEC,
 };
 
 static const struct option options[] = {
@@ -41,6 +42,7 @@ static const struct option options[] = {
     {"source", required_argument, NULL, ARG_SOURCE},
     {"file", required_argument, NULL, ARG_FILE},
     {"data-dir", required_argument, NULL, ARG_DATA_DIR},
+    {"spec", required_argument, NULL, ARG_SPEC},
     {"output", required_argument, NULL, 'o'},
     {},
 };
@@ -96,6 +98,9 @@ parse_options(HcCtlContext *ctx, int argc, char **argv, GError **error)
 			break;
 		case ARG_FILE:
 			set_string(&ctx->history_file, optarg);
+			break;
+		case ARG_SPEC:
+			set_string(&ctx->spec_path, optarg);
 			break;
 		case ARG_DATA_DIR:
 			if (ctx->data_dirs == NULL)

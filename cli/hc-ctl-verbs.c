@@ -446,6 +446,20 @@ static const HcCtlVerb verbs[] = {
      hc_ctl_verb_monitor,
      "monitor",
      "Print capability and state changes live"},
+    {"check",
+     1,
+     2,
+     FALSE,
+     hc_ctl_verb_check,
+     "check SPEC.json | -- QEMU-ARGV…",
+     "Is this VM spec bootable here / migratable (--target)?"},
+    {"baseline",
+     2,
+     G_MAXUINT,
+     FALSE,
+     hc_ctl_verb_baseline,
+     "baseline SNAPSHOT…",
+     "What a set of hosts has in common (--spec: pins)"},
     {"diff",
      3,
      3,
@@ -508,6 +522,10 @@ hc_ctl_verbs_print_help(const char *prog)
 		"     --data-dir DIR         Catalogue root (repeatable; default %s, %s)\n"
 		"  -o --output FILE          export: write to FILE instead of stdout\n"
 		"     --file FILE            history: read FILE instead of %s/history.jsonl\n"
+		"     --target FILE          check: migration to the host of snapshot FILE\n"
+		"     --source FILE          check: migration from the host of snapshot FILE\n"
+		"                            (default: this host, or --snapshot)\n"
+		"     --spec FILE            baseline: also find the pins that make FILE migrate\n"
 		"\nExit status:\n"
 		"  0 success (verdict yes), 1 verdict no or not found, 2 verdict unknown,\n"
 		"  3 bad input or usage, 4 daemon unreachable, 5 internal error\n",

@@ -54,6 +54,7 @@ typedef struct {
 	char *source_path;
 	char *output_path;
 	char *history_file;
+	char *spec_path;      /* baseline --spec */
 	GPtrArray *data_dirs; /* --data-dir, NULL-terminated when set */
 	char **tail_argv;     /* everything after "--" */
 	/* terminal */

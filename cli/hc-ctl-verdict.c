@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * `hostcapctl check` and `hostcapctl baseline`: a VM spec (a file, or a QEMU command line
+ * after "--") judged against this host, another host, or a set of hosts, through the
+ * daemon or offline with the library's verdict facade. The report is DESIGN §7's JSON;
+ * the human rendering puts the verdict first, then each finding.
+ */
+#include "hc-config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "hostcap/hc-dbus.h"
+#include "hostcap/hc-error.h"
+
+#include "hc-ctl-bus.h"
+#include "hc-ctl-offline.h"
+#include "hc-ctl-output.h"
+#include "hc-ctl.h"
+#include "hc-verdict.h"
+
+static const struct {
+	const char *name;
+	HcCtlExit exit;
+	const char *mark;
+	const char *colour;
+} verdicts[] = {
+    {"yes", HC_CTL_EXIT_YES, "✓", HC_CTL_ANSI_GREEN},
+    {"no", HC_CTL_EXIT_NO, "✗", HC_CTL_ANSI_RED},
+    {"unknown", HC_CTL_EXIT_UNKNOWN, "?", HC_CTL_ANSI_YELLOW},
+};
+
+static const struct {
+	const char *name;
+	const char *mark;
+	const char *colour;
+} severities[] = {
+    {"error", "✗", HC_CTL_ANSI_RED},
+    {"warning", "!", HC_CTL_ANSI_YELLOW},
+    {"info", "i", HC_CTL_ANSI_GREY},
+};
+
+static guint
+verdict_index(const char *verdict)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(verdicts); i++) {
+		if (g_strcmp0(verdicts[i].name, verdict) == 0)
+			return i;
+	}
+	return 2; /* anything we do not know is not a "yes" */
+}
+
+static const char *
+member_string(JsonObject *obj, const char *name)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
+static char *
+value_text(JsonNode *value)
+{
+	if (value == NULL || JSON_NODE_HOLDS_NULL(value))
+		return NULL;
+	if (JSON_NODE_HOLDS_VALUE(value) && json_node_get_value_type(value) == G_TYPE_STRING)
+		return g_strdup(json_node_get_string(value));
+	return json_to_string(value, FALSE);
+}
+
+/* "net.tap.uso: unsupported: TUNSETOFFLOAD(…): Invalid argument [host]" */
+static void
+print_capabilities(JsonArray *caps)
+{
+	for (guint i = 0; caps != NULL && i < json_array_get_length(caps); i++) {
+		JsonNode *n = json_array_get_element(caps, i);
+		JsonObject *c = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+		const char *host;
+		if (c == NULL)
+			continue;
+		host = member_string(c, "host");
+		g_print("    %s%s%s: %s: %s\n",
+			host != NULL ? host : "",
+			host != NULL ? ": " : "",
+			member_string(c, "id") != NULL ? member_string(c, "id") : "?",
+			member_string(c, "state") != NULL ? member_string(c, "state") : "?",
+			member_string(c, "reason") != NULL ? member_string(c, "reason") : "");
+	}
+}
+
+static void
+print_finding(HcCtlContext *ctx, JsonObject *f)
+{
+	const char *sev = member_string(f, "severity");
+	const char *feature = member_string(f, "feature");
+	const char *origin = member_string(f, "origin");
+	const char *reason = member_string(f, "reason");
+	const char *direction = member_string(f, "direction");
+	const char *pin = member_string(f, "pin");
+	const char *remediation = member_string(f, "remediation");
+	const char *requires = member_string(f, "requires");
+	g_autofree char *value = value_text(json_object_get_member(f, "value"));
+	JsonNode *caps = json_object_get_member(f, "capabilities");
+	guint s = 0;
+
+	while (s < G_N_ELEMENTS(severities) - 1 && g_strcmp0(severities[s].name, sev) != 0)
+		s++;
+	g_print("%s%s %s%s %s%s%s%s%s%s\n",
+		ctx->colour ? severities[s].colour : "",
+		severities[s].mark,
+		sev != NULL ? sev : "info",
+		ctx->colour ? HC_CTL_ANSI_NORMAL : "",
+		feature != NULL ? feature : "?",
+		value != NULL ? "=" : "",
+		value != NULL ? value : "",
+		origin != NULL ? " (" : "",
+		origin != NULL ? origin : "",
+		origin != NULL ? ")" : "");
+	if (reason != NULL)
+		g_print("    %s\n", reason);
+	if (direction != NULL)
+		g_print("    direction: %s\n", direction);
+	if (requires != NULL)
+		g_print("    requires: %s\n", requires);
+	if (caps != NULL && JSON_NODE_HOLDS_ARRAY(caps))
+		print_capabilities(json_node_get_array(caps));
+	if (pin != NULL)
+		g_print("    pin: %s\n", pin);
+	if (remediation != NULL)
+		g_print("    fix: %s\n", remediation);
+}
+
+static const char *
+verdict_headline(const char *what, guint v)
+{
+	static const char *const bootable[] = {"Bootable", "Not bootable", "Cannot tell"};
+	static const char *const migratable[] = {"Migratable", "Not migratable", "Cannot tell"};
+	if (g_strcmp0(what, "migration") == 0)
+		return migratable[v];
+	if (g_strcmp0(what, "baseline") == 0)
+		return v == 0 ? "Baseline" : v == 1 ? "Not every host fits" : "Cannot tell";
+	if (g_strcmp0(what, "baseline-spec") == 0)
+		return v == 0	? "Every host fits the spec"
+		       : v == 1 ? "Not every host fits"
+				: "Cannot tell";
+	return bootable[v];
+}
+
+/* verdict first, then findings by severity (the report lists errors first) */
+static void
+print_report(HcCtlContext *ctx, const char *what, const char *where, JsonObject *report)
+{
+	const char *verdict = member_string(report, "verdict");
+	JsonNode *fnode = json_object_get_member(report, "findings");
+	JsonArray *findings =
+	    fnode != NULL && JSON_NODE_HOLDS_ARRAY(fnode) ? json_node_get_array(fnode) : NULL;
+	guint counts[G_N_ELEMENTS(severities)] = {0};
+	guint n = findings != NULL ? json_array_get_length(findings) : 0;
+	guint v = verdict_index(verdict);
+
+	for (guint i = 0; i < n; i++) {
+		JsonObject *f = json_array_get_object_element(findings, i);
+		for (guint s = 0; s < G_N_ELEMENTS(severities); s++) {
+			if (g_strcmp0(member_string(f, "severity"), severities[s].name) == 0)
+				counts[s]++;
+		}
+	}
+	g_print("%s%s %s%s%s: %u error%s, %u warning%s, %u note%s\n",
+		ctx->colour ? verdicts[v].colour : "",
+		verdicts[v].mark,
+		verdict_headline(what, v),
+		where,
+		ctx->colour ? HC_CTL_ANSI_NORMAL : "",
+		counts[0],
+		counts[0] == 1 ? "" : "s",
+		counts[1],
+		counts[1] == 1 ? "" : "s",
+		counts[2],
+		counts[2] == 1 ? "" : "s");
+	for (guint i = 0; i < n; i++) {
+		JsonNode *f = json_array_get_element(findings, i);
+		if (!JSON_NODE_HOLDS_OBJECT(f))
+			continue;
+		g_print("\n");
+		print_finding(ctx, json_node_get_object(f));
+	}
+}
+
+static JsonNode *
+member_of_type(JsonObject *obj, const char *name, JsonNodeType type)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	return node != NULL && JSON_NODE_TYPE(node) == type ? node : NULL;
+}
+
+/* one row per capability that differs, one column per host */
+static void
+print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonObject *differing)
+{
+	g_autoptr(GPtrArray) headers = g_ptr_array_new_null_terminated(4, NULL, TRUE);
+	g_autoptr(GList) ids = json_object_get_members(differing);
+	g_autoptr(HcCtlTable) t = NULL;
+
+	g_ptr_array_add(headers, (gpointer) "DIFFERS");
+	for (guint i = 0; i < json_array_get_length(hosts); i++)
+		g_ptr_array_add(headers, (gpointer)json_array_get_string_element(hosts, i));
+	t = hc_ctl_table_new((const char *const *)headers->pdata);
+	ids = g_list_sort(ids, (GCompareFunc)g_strcmp0);
+	for (GList *l = ids; l != NULL; l = l->next) {
+		JsonNode *row = json_object_get_member(differing, l->data);
+		JsonObject *per_host = JSON_NODE_HOLDS_OBJECT(row) ? json_node_get_object(row)
+								   : NULL;
+		hc_ctl_table_add(t, l->data, NULL);
+		for (guint i = 0; i < json_array_get_length(hosts); i++) {
+			const char *h = json_array_get_string_element(hosts, i);
+			const char *v = per_host != NULL ? member_string(per_host, h) : NULL;
+			hc_ctl_table_add(t, v != NULL ? v : "?", NULL);
+		}
+	}
+	hc_ctl_table_print(t, TRUE, ctx->colour, ctx->columns);
+}
+
+/* what a baseline adds to a report: the common ground and the pins */
+static void
+print_baseline(HcCtlContext *ctx, JsonObject *report)
+{
+	JsonNode *hosts = member_of_type(report, "hosts", JSON_NODE_ARRAY);
+	JsonNode *common = member_of_type(report, "common_capabilities", JSON_NODE_ARRAY);
+	JsonNode *differing = member_of_type(report, "differing_capabilities", JSON_NODE_OBJECT);
+	const char *platform = member_string(report, "platform");
+	const char *pin = member_string(report, "pin");
+
+	g_print("\n");
+	if (common != NULL)
+		g_print("%22s: %u\n",
+			"Common capabilities",
+			json_array_get_length(json_node_get_array(common)));
+	g_print("%22s: %s\n", "Newest common platform", platform != NULL ? platform : "none");
+	if (pin != NULL)
+		g_print("%22s: %s\n", "Pin on every host", pin[0] != '\0' ? pin : "nothing");
+	if (hosts != NULL && differing != NULL &&
+	    json_object_get_size(json_node_get_object(differing)) > 0) {
+		g_print("\n");
+		print_differing(ctx, json_node_get_array(hosts), json_node_get_object(differing));
+	}
+}
+
+/* prints the report (JSON as one pretty document, or for a person); returns the exit code */
+static int
+emit_report(HcCtlContext *ctx,
+	    const char *what,
+	    const char *where,
+	    const char *report_json,
+	    GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonNode *root;
+
+	if (!json_parser_load_from_data(parser, report_json, -1, error) ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		g_clear_error(error);
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "the report is not a JSON object");
+		return -1;
+	}
+	root = json_parser_get_root(parser);
+	if (ctx->json) {
+		hc_ctl_print_json(root);
+	} else {
+		print_report(ctx, what, where, json_node_get_object(root));
+		if (g_str_has_prefix(what, "baseline"))
+			print_baseline(ctx, json_node_get_object(root));
+	}
+	return verdicts[verdict_index(member_string(json_node_get_object(root), "verdict"))].exit;
+}
+
+/* the spec: a file (or "-"), or a QEMU command line after "--" */
+static char *
+read_spec(HcCtlContext *ctx, char **args, GError **error)
+{
+	g_autofree char *text = NULL;
+	gsize len = 0;
+
+	if (ctx->tail_argv != NULL && ctx->tail_argv[0] != NULL) {
+		char *spec;
+		if (args[1] != NULL) {
+			g_set_error_literal(error,
+					    HC_CTL_ERROR,
+					    HC_CTL_ERROR_USAGE,
+					    "check takes a spec file or a QEMU command line after "
+					    "'--', not both");
+			return NULL;
+		}
+		spec = hc_qemu_argv_to_spec((const char *const *)ctx->tail_argv, error);
+		if (spec == NULL)
+			g_prefix_error(error, "QEMU command line: ");
+		return spec;
+	}
+	if (args[1] == NULL) {
+		g_set_error_literal(
+		    error,
+		    HC_CTL_ERROR,
+		    HC_CTL_ERROR_USAGE,
+		    "check needs a spec: check SPEC.json, or check -- qemu-system-… ARGS…");
+		return NULL;
+	}
+	if (!hc_ctl_offline_read_input(args[1], HC_LIMIT_SPEC_BYTES, &text, &len, error))
+		return NULL;
+	return g_steal_pointer(&text);
+}
+
+static char *
+read_snapshot_text(const char *path, GError **error)
+{
+	char *text = NULL;
+	gsize len = 0;
+	if (!hc_ctl_offline_read_input(path, HC_LIMIT_SNAPSHOT_BYTES, &text, &len, error))
+		return NULL;
+	return text;
+}
+
+static HcCatalogue *
+load_catalogue(HcCtlContext *ctx, GError **error)
+{
+	HcCatalogue *cat = hc_catalogue_load(hc_ctl_context_get_data_dirs(ctx), error);
+	if (cat == NULL)
+		g_prefix_error(error, "catalogue: ");
+	return cat;
+}
+
+static gboolean
+check_offline(HcCtlContext *ctx, HcCatalogue *cat, const char *spec, char **report, GError **error)
+{
+	g_autoptr(HcSnapshot) source = NULL;
+	g_autoptr(HcSnapshot) target = NULL;
+	HcSnapshot *here;
+	HcVerdict verdict;
+
+	here = hc_ctl_context_get_snapshot(ctx, error);
+	if (here == NULL)
+		return FALSE;
+	if (ctx->target_path == NULL && ctx->source_path == NULL)
+		return hc_check_bootable(cat, spec, strlen(spec), here, &verdict, report, error);
+	/* migration: from --source (default: here) to --target (default: here) */
+	source = ctx->source_path != NULL ? hc_ctl_offline_load_snapshot(ctx->source_path, error)
+					  : hc_snapshot_ref(here);
+	if (source == NULL)
+		return FALSE;
+	target = ctx->target_path != NULL ? hc_ctl_offline_load_snapshot(ctx->target_path, error)
+					  : hc_snapshot_ref(here);
+	if (target == NULL)
+		return FALSE;
+	return hc_check_migration(cat, spec, strlen(spec), source, target, &verdict, report, error);
+}
+
+static gboolean
+check_daemon(HcCtlContext *ctx, const char *spec, char **report, GError **error)
+{
+	HcCtlBus *bus = hc_ctl_context_get_bus(ctx, error);
+	g_autofree char *verdict = NULL;
+	g_autofree char *target = NULL;
+	g_autofree char *source = NULL;
+
+	if (bus == NULL)
+		return FALSE;
+	if (ctx->target_path == NULL && ctx->source_path == NULL)
+		return hc_ctl_bus_check_bootable(bus, spec, &verdict, report, error);
+	if (ctx->target_path != NULL) {
+		target = read_snapshot_text(ctx->target_path, error);
+		if (target == NULL)
+			return FALSE;
+	}
+	if (ctx->source_path != NULL) {
+		source = read_snapshot_text(ctx->source_path, error);
+		if (source == NULL)
+			return FALSE;
+	}
+	return hc_ctl_bus_check_migration(bus, spec, target, source, &verdict, report, error);
+}
+
+int
+hc_ctl_verb_check(HcCtlContext *ctx, char **args, GError **error)
+{
+	g_autofree char *spec = read_spec(ctx, args, error);
+	g_autofree char *report = NULL;
+	g_autofree char *where = NULL;
+	gboolean migration = ctx->target_path != NULL || ctx->source_path != NULL;
+	gboolean ok;
+	const char *here = ctx->snapshot_path != NULL ? ctx->snapshot_path : "this host";
+	g_autoptr(GError) local_error = NULL;
+
+	if (spec == NULL)
+		return -1;
+	if (hc_ctl_context_is_offline(ctx)) {
+		g_autoptr(HcCatalogue) cat = load_catalogue(ctx, error);
+		if (cat == NULL)
+			return -1;
+		ok = check_offline(ctx, cat, spec, &report, &local_error);
+	} else
+		ok = check_daemon(ctx, spec, &report, &local_error);
+	if (!ok) {
+		/* bad input is almost always the spec: say which one */
+		if (g_error_matches(local_error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT) ||
+		    g_error_matches(local_error, HC_ERROR, HC_ERROR_UNKNOWN_FEATURE))
+			g_prefix_error(&local_error,
+				       "spec %s: ",
+				       args[1] != NULL ? args[1] : "from the QEMU command line");
+		g_propagate_error(error, g_steal_pointer(&local_error));
+		return -1;
+	}
+	if (migration)
+		where = g_strdup_printf(" from %s to %s",
+					ctx->source_path != NULL ? ctx->source_path : here,
+					ctx->target_path != NULL ? ctx->target_path : here);
+	else
+		where = g_strdup_printf(" on %s", here);
+	return emit_report(ctx, migration ? "migration" : "bootable", where, report, error);
+}
+
+int
+hc_ctl_verb_baseline(HcCtlContext *ctx, char **args, GError **error)
+{
+	g_autoptr(GPtrArray) snaps =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)hc_snapshot_unref);
+	g_autoptr(HcCatalogue) cat = load_catalogue(ctx, error);
+	g_autofree char *spec = NULL;
+	g_autofree char *report = NULL;
+	g_autofree char *where = NULL;
+	gsize spec_len = 0;
+
+	if (cat == NULL)
+		return -1;
+	for (guint i = 1; args[i] != NULL; i++) {
+		HcSnapshot *snap = hc_ctl_offline_load_snapshot(args[i], error);
+		if (snap == NULL)
+			return -1;
+		g_ptr_array_add(snaps, snap);
+	}
+	if (ctx->spec_path != NULL && !hc_ctl_offline_read_input(ctx->spec_path,
+								 HC_LIMIT_SPEC_BYTES,
+								 &spec,
+								 &spec_len,
+								 error))
+		return -1;
+	if (!hc_check_baseline(cat, snaps, spec, spec_len, &report, error))
+		return -1;
+	where = g_strdup_printf(" (%u hosts)", snaps->len);
+	return emit_report(ctx, spec != NULL ? "baseline-spec" : "baseline", where, report, error);
+}

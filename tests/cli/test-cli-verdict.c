@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * hostcapctl check and baseline, offline on the host fixtures with the source catalogue:
+ * the exit status is the verdict, the human report leads with it, and each finding names
+ * the capability and the reason the fixture host gave (read here from the fixture file).
+ */
+#include <check.h>
+#include <glib/gstdio.h>
+
+#include "hc-cli-test.h"
+
+#define OLD_HOST "hosts/linux-6.1-uso-no.json"
+#define NEW_HOST "hosts/linux-6.18-uso-yes.json"
+#define SPEC	 "specs/q35-tap.json"
+#define SPEC_USO "specs/q35-tap-uso-on.json"
+
+static char *
+data_dir(void)
+{
+	return g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+}
+
+/* the reason a fixture host gave for @id */
+static char *
+fixture_reason(const char *fixture, const char *id)
+{
+	g_autofree char *path = hc_cli_fixture(fixture);
+	g_autoptr(JsonNode) root = hc_cli_load_json(path);
+	JsonObject *caps =
+	    json_object_get_object_member(json_node_get_object(root), "capabilities");
+	return g_strdup(
+	    json_object_get_string_member(json_object_get_object_member(caps, id), "reason"));
+}
+
+/* runs check twice, for a person and with --json; the two must agree, and the exit status
+ * must be the verdict (0 yes, 1 no, 2 unknown) */
+static HcCliRun *
+check_both(const char *const *args, const char **verdict_out, JsonNode **report_out)
+{
+	static const char *const verdicts[] = {"yes", "no", "unknown"};
+	g_autoptr(GPtrArray) json_args = g_ptr_array_new();
+	g_autoptr(HcCliRun) json = NULL;
+	HcCliRun *human = hc_cli_runv(args);
+	JsonNode *report;
+	const char *verdict;
+
+	g_ptr_array_add(json_args, "--json");
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(json_args, (gpointer)args[i]);
+	g_ptr_array_add(json_args, NULL);
+	json = hc_cli_runv((const char *const *)json_args->pdata);
+	ck_assert_msg(json->status >= 0 && json->status <= 2,
+		      "exit %d: %s",
+		      json->status,
+		      json->err);
+	report = hc_cli_parse_json(json->out);
+	verdict = json_object_get_string_member(json_node_get_object(report), "verdict");
+	ck_assert_str_eq(verdict, verdicts[json->status]);
+	ck_assert_int_eq(human->status, json->status);
+	*verdict_out = verdicts[json->status];
+	*report_out = report;
+	return human;
+}
+
+START_TEST(test_check_yes)
+{
+	g_autofree char *host = hc_cli_fixture(NEW_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC);
+	g_autofree char *data = data_dir();
+	const char *args[] = {"--snapshot", host, "--data-dir", data, "check", spec, NULL};
+	g_autoptr(JsonNode) report = NULL;
+	const char *verdict = NULL;
+	g_autoptr(HcCliRun) run = check_both(args, &verdict, &report);
+
+	ck_assert_str_eq(verdict, "yes");
+	ck_assert_msg(g_str_has_prefix(run->out, "✓ Bootable on "), "%s", run->out);
+}
+END_TEST
+
+/* a machine default the host lacks: QEMU drops it quietly, so a warning, not a "no" */
+START_TEST(test_check_silent_off_is_a_warning)
+{
+	g_autofree char *host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC);
+	g_autofree char *data = data_dir();
+	g_autofree char *reason = fixture_reason(OLD_HOST, "net.tap.uso");
+	g_autofree char *cap_line = g_strdup_printf("    net.tap.uso: unsupported: %s", reason);
+	const char *args[] = {"--snapshot", host, "--data-dir", data, "check", spec, NULL};
+	g_autoptr(JsonNode) report = NULL;
+	const char *verdict = NULL;
+	g_autoptr(HcCliRun) run = check_both(args, &verdict, &report);
+
+	ck_assert_str_eq(verdict, "yes");
+	/* one finding per USO feature, or one for the pin group: either names a USO property */
+	ck_assert_msg(
+	    g_regex_match_simple("^! warning virtio-net\\.(host_uso|guest_uso4|guest_uso6)"
+				 "=true \\(machine\\)$",
+				 run->out,
+				 G_REGEX_MULTILINE,
+				 0),
+	    "no USO warning in:\n%s",
+	    run->out);
+	ck_assert_msg(strstr(run->out, cap_line) != NULL, "no '%s' in:\n%s", cap_line, run->out);
+}
+END_TEST
+
+START_TEST(test_check_explicit_no)
+{
+	g_autofree char *host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC_USO);
+	g_autofree char *data = data_dir();
+	const char *args[] = {"--snapshot", host, "--data-dir", data, "check", spec, NULL};
+	g_autoptr(JsonNode) report = NULL;
+	const char *verdict = NULL;
+	g_autoptr(HcCliRun) run = check_both(args, &verdict, &report);
+	g_auto(GStrv) lines = g_strsplit(run->out, "\n", -1);
+
+	ck_assert_str_eq(verdict, "no");
+	/* verdict first, then the error before any warning */
+	ck_assert_msg(g_str_has_prefix(lines[0], "✗ Not bootable on "), "%s", lines[0]);
+	ck_assert_ptr_nonnull(strstr(lines[0], "1 error"));
+	ck_assert_str_eq(lines[2], "✗ error virtio-net.host_uso=true (explicit)");
+}
+END_TEST
+
+START_TEST(test_check_migration)
+{
+	g_autofree char *old_host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *new_host = hc_cli_fixture(NEW_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC);
+	g_autofree char *data = data_dir();
+	const char *args[] =
+	    {"--snapshot", new_host, "--data-dir", data, "check", "--target", old_host, spec, NULL};
+	g_autoptr(JsonNode) report = NULL;
+	const char *verdict = NULL;
+	g_autoptr(HcCliRun) run = check_both(args, &verdict, &report);
+
+	/* USO negotiated on 6.18 cannot be loaded on 6.1: a "no" with the pins */
+	ck_assert_str_eq(verdict, "no");
+	ck_assert_msg(g_str_has_prefix(run->out, "✗ Not migratable from "), "%s", run->out);
+	ck_assert_ptr_nonnull(strstr(run->out, "    direction: hv-new -> hv-old"));
+	ck_assert_ptr_nonnull(strstr(run->out, "    pin: "));
+	ck_assert_ptr_nonnull(strstr(run->out, "host_uso=off"));
+}
+END_TEST
+
+START_TEST(test_check_qemu_command_line)
+{
+	g_autofree char *host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *data = data_dir();
+	const char *on[] = {"--snapshot",
+			    host,
+			    "--data-dir",
+			    data,
+			    "check",
+			    "--",
+			    "qemu-system-x86_64",
+			    "-machine",
+			    "pc-q35-9.0",
+			    "-accel",
+			    "kvm",
+			    "-netdev",
+			    "tap,id=n0",
+			    "-device",
+			    "virtio-net-pci,netdev=n0,host_uso=on",
+			    NULL};
+	const char *off[] = {"--snapshot",
+			     host,
+			     "--data-dir",
+			     data,
+			     "check",
+			     "--",
+			     "qemu-system-x86_64",
+			     "-machine",
+			     "pc-q35-9.0",
+			     "-accel",
+			     "kvm",
+			     "-netdev",
+			     "tap,id=n0",
+			     "-device",
+			     "virtio-net-pci,netdev=n0,host_uso=off,guest_uso4=off,guest_uso6=off",
+			     NULL};
+	g_autoptr(JsonNode) r_on = NULL;
+	g_autoptr(JsonNode) r_off = NULL;
+	const char *v_on = NULL;
+	const char *v_off = NULL;
+	g_autoptr(HcCliRun) run_on = check_both(on, &v_on, &r_on);
+	g_autoptr(HcCliRun) run_off = check_both(off, &v_off, &r_off);
+
+	/* host_uso=on on the command line is explicit: this host cannot honour it */
+	ck_assert_str_eq(v_on, "no");
+	ck_assert_ptr_nonnull(strstr(run_on->out, "virtio-net.host_uso=true (explicit)"));
+	/* pinned off, nothing is asked of the tap driver */
+	ck_assert_str_eq(v_off, "yes");
+	ck_assert_ptr_null(strstr(run_off->out, "net.tap.uso"));
+}
+END_TEST
+
+START_TEST(test_check_bad_input)
+{
+	g_autofree char *host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC);
+	g_autofree char *data = data_dir();
+	g_autofree char *tmpdir = g_dir_make_tmp("hc-cli-XXXXXX", NULL);
+	g_autofree char *broken = g_build_filename(tmpdir, "broken.json", NULL);
+	g_autofree char *typo = g_build_filename(tmpdir, "typo.json", NULL);
+	g_autoptr(HcCliRun) r_broken = NULL;
+	g_autoptr(HcCliRun) r_typo = NULL;
+	g_autoptr(HcCliRun) r_none = NULL;
+	g_autoptr(HcCliRun) r_both = NULL;
+
+	ck_assert(g_file_set_contents(broken, "{\"machine\": ", -1, NULL));
+	ck_assert(g_file_set_contents(typo,
+				      "{\"machine\": \"pc-q35-9.0\", \"features\": "
+				      "{\"virtio-net.host_usoo\": true}}",
+				      -1,
+				      NULL));
+	r_broken = hc_cli_run("--snapshot", host, "--data-dir", data, "check", broken, NULL);
+	r_typo = hc_cli_run("--snapshot", host, "--data-dir", data, "check", typo, NULL);
+	r_none = hc_cli_run("--snapshot", host, "--data-dir", data, "check", NULL);
+	r_both = hc_cli_run("--snapshot", host, "check", spec, "--", "qemu-system-x86_64", NULL);
+	ck_assert_int_eq(r_broken->status, 3);
+	ck_assert_str_eq(r_broken->out, "");
+	ck_assert_msg(strstr(r_broken->err, broken) != NULL, "%s", r_broken->err);
+	ck_assert_int_eq(r_typo->status, 3);
+	ck_assert_msg(strstr(r_typo->err, typo) != NULL, "%s", r_typo->err);
+	ck_assert_ptr_nonnull(strstr(r_typo->err, "virtio-net.host_uso"));
+	ck_assert_int_eq(r_none->status, 3);
+	ck_assert_int_eq(r_both->status, 3);
+	g_unlink(broken);
+	g_unlink(typo);
+	g_rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(test_baseline)
+{
+	g_autofree char *old_host = hc_cli_fixture(OLD_HOST);
+	g_autofree char *new_host = hc_cli_fixture(NEW_HOST);
+	g_autofree char *spec = hc_cli_fixture(SPEC);
+	g_autofree char *data = data_dir();
+	g_autoptr(HcCliRun) plain =
+	    hc_cli_run("--data-dir", data, "baseline", old_host, new_host, NULL);
+	g_autoptr(HcCliRun) pins =
+	    hc_cli_run("--data-dir", data, "baseline", "--spec", spec, old_host, new_host, NULL);
+	g_autoptr(HcCliRun) json =
+	    hc_cli_run("--json", "--data-dir", data, "baseline", old_host, new_host, NULL);
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *differing;
+
+	ck_assert_int_eq(plain->status, 0);
+	ck_assert_msg(g_str_has_prefix(plain->out, "✓ Baseline (2 hosts)"), "%s", plain->out);
+	ck_assert_ptr_nonnull(strstr(plain->out, "Newest common platform: "));
+	/* net.tap.uso differs between the two fixture hosts: it is a row of the table */
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(plain->out, "net.tap.uso "), 1);
+	ck_assert_int_eq(json->status, 0);
+	node = hc_cli_parse_json(json->out);
+	differing =
+	    json_object_get_object_member(json_node_get_object(node), "differing_capabilities");
+	ck_assert(json_object_has_member(differing, "net.tap.uso"));
+	ck_assert(!json_object_has_member(differing, "kvm.present"));
+	ck_assert_int_eq(pins->status, 0);
+	ck_assert_ptr_nonnull(strstr(pins->out, "Pin on every host: "));
+	ck_assert_ptr_nonnull(strstr(pins->out, "host_uso=off"));
+}
+END_TEST
+
+static Suite *
+cli_verdict_suite(void)
+{
+	Suite *s = suite_create("cli-verdict");
+	TCase *tc = tcase_create("verdict");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_check_yes);
+	tcase_add_test(tc, test_check_silent_off_is_a_warning);
+	tcase_add_test(tc, test_check_explicit_no);
+	tcase_add_test(tc, test_check_migration);
+	tcase_add_test(tc, test_check_qemu_command_line);
+	tcase_add_test(tc, test_check_bad_input);
+	tcase_add_test(tc, test_baseline);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
+
+	hc_cli_test_init(argc, argv);
+	sr = srunner_create(cli_verdict_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
