@@ -201,6 +201,22 @@ hc_mismatch(HcMigration *m,
 	hc_report_add(m->report, f);
 }
 
+static gboolean
+hc_same_inputs(HcMigration *m, const HcFeatureEval *s, const HcFeatureEval *t)
+{
+	if (s->host_value != NULL || t->host_value != NULL || s->consulted->len == 0 ||
+	    !hc_json_equal(s->value, t->value))
+		return FALSE;
+	for (guint i = 0; i < s->consulted->len; i++) {
+		const char *id = g_ptr_array_index(s->consulted, i);
+		const HcCapability *a = hc_snapshot_lookup(m->src->host, id);
+		const HcCapability *b = hc_snapshot_lookup(m->dst->host, id);
+		if ((a == NULL) != (b == NULL) || (a != NULL && !hc_capability_equal(a, b)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* a named CPU model differs when the hosts filter different features out of it */
 static gboolean
 hc_cpu_target_adds(const HcFeatureEval *s, const HcFeatureEval *t)
@@ -222,6 +238,9 @@ hc_compare_feature(HcMigration *m, const HcFeatureEval *s, const HcFeatureEval *
 	gboolean s_off, t_off;
 
 	if (!def->abi)
+		return;
+	/* the same answers to the same questions resolve the same, even when unknown */
+	if (s != NULL && t != NULL && hc_same_inputs(m, s, t))
 		return;
 	if (s == NULL || t == NULL || s->host_value == NULL || t->host_value == NULL) {
 		hc_mismatch(m, s, t, HC_SEVERITY_ERROR, TRUE);
