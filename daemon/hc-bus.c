@@ -10,6 +10,7 @@
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
 
+#include "hc-access.h"
 #include "hc-bus-error.h"
 #include "hc-bus-options.h"
 #include "hc-bus.h"
@@ -319,31 +320,6 @@ hc_bus_method_describe(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
 
 /* ---- Refresh ---- */
 
-/* root, or whoever runs the daemon (a session-bus instance); the bus policy says the same */
-static int
-hc_bus_check_admin(sd_bus_message *m, sd_bus_error *ret_error)
-{
-	sd_bus_creds *creds = NULL;
-	uid_t euid = (uid_t)-1;
-	int r;
-
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
-	if (r >= 0)
-		r = sd_bus_creds_get_euid(creds, &euid);
-	sd_bus_creds_unref(creds);
-	if (r < 0)
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_ACCESS_DENIED,
-					 "cannot tell who the caller is: %s",
-					 g_strerror(-r));
-	if (euid != 0 && euid != geteuid())
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_ACCESS_DENIED,
-					 "Refresh needs root (caller uid %u)",
-					 (guint)euid);
-	return 0;
-}
-
 static void
 hc_bus_on_refreshed(guint64 generation, const GError *error, gpointer user_data)
 {
@@ -379,7 +355,8 @@ hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 					 HC_ERROR_INVALID_ARGUMENT,
 					 "probes: more than %d entries",
 					 HC_LIMIT_FEATURES);
-	r = hc_bus_check_admin(m, ret_error);
+	/* root, the daemon's own user or AdminGroup=, rate-limited per caller (hc-access.c) */
+	r = hc_access_check_refresh(hc_daemon_get_access(bus->daemon), m, ret_error);
 	if (r < 0)
 		return r;
 	/* the reply goes out once the pass that covers this request is committed */

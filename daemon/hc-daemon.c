@@ -7,7 +7,9 @@
 #include "hc-probe-registry.h"
 #include "hostcap/hc-error.h"
 
+#include "hc-access.h"
 #include "hc-bus.h"
+#include "hc-daemon-config.h"
 #include "hc-daemon.h"
 #include "hc-notify.h"
 #include "hc-prober.h"
@@ -38,6 +40,11 @@ struct _HcDaemon {
 	char *sysroot;
 	char *cache_dir;
 	char **data_dirs;
+	char *config_path;
+	char *state_dir;
+	guint cli_probe_timeout_sec; /* --probe-timeout-sec: overrides ProbeTimeoutSec= */
+	HcDaemonConfig *config;	     /* engine_opts borrows from it */
+	HcAccess *access;
 	HcEngineOptions engine_opts;
 
 	sd_event *event;
@@ -104,6 +111,35 @@ hc_daemon_block_signals(GError **error)
 static void
 hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data);
 
+/* the engine reads its options when a pass starts, so swapping them between passes is safe;
+ * a file that does not parse keeps what worked (the defaults at start) */
+static void
+hc_daemon_load_config(HcDaemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+	HcDaemonConfig *config = hc_daemon_config_load(daemon->config_path, &error);
+
+	if (config == NULL) {
+		g_warning("%s, %s",
+			  error->message,
+			  daemon->config != NULL ? "keeping the previous configuration"
+						 : "using the built-in defaults");
+		if (daemon->config != NULL)
+			return;
+		config = hc_daemon_config_new();
+	}
+	if (daemon->cli_probe_timeout_sec != 0)
+		config->probe_timeout_sec = daemon->cli_probe_timeout_sec;
+	g_clear_pointer(&daemon->config, hc_daemon_config_free);
+	daemon->config = config;
+	daemon->engine_opts.disabled_probes = (const char *const *)config->disabled_probes;
+	daemon->engine_opts.qemu_user = config->qemu_user;
+	daemon->engine_opts.default_timeout_msec = config->probe_timeout_sec * 1000;
+	hc_access_set_policy(daemon->access,
+			     config->admin_group,
+			     config->refresh_limit_per_minute);
+}
+
 HcDaemon *
 hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 {
@@ -120,8 +156,13 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 				? g_strdupv((char **)opts->data_dirs)
 				: hc_daemon_default_data_dirs();
 	daemon->engine_opts.sysroot = daemon->sysroot;
-	daemon->engine_opts.default_timeout_msec = opts->probe_timeout_sec * 1000;
 	daemon->engine_opts.data_dirs = (const char *const *)daemon->data_dirs;
+	daemon->config_path = g_strdup(opts->config_path != NULL ? opts->config_path
+								 : HC_SYSCONFDIR "/hostcapd.conf");
+	daemon->state_dir = g_strdup(opts->state_dir != NULL ? opts->state_dir : HC_STATEDIR);
+	daemon->cli_probe_timeout_sec = opts->probe_timeout_sec;
+	daemon->access = hc_access_new();
+	hc_daemon_load_config(daemon);
 	daemon->signal_sources = g_ptr_array_new_with_free_func(hc_daemon_source_unref);
 	daemon->queued_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	daemon->queued_waiters = g_array_new(FALSE, FALSE, sizeof(HcRefreshWaiter));
@@ -179,6 +220,10 @@ hc_daemon_free(HcDaemon *daemon)
 	g_free(daemon->sysroot);
 	g_free(daemon->cache_dir);
 	g_strfreev(daemon->data_dirs);
+	g_free(daemon->config_path);
+	g_free(daemon->state_dir);
+	g_clear_pointer(&daemon->config, hc_daemon_config_free);
+	g_clear_pointer(&daemon->access, hc_access_free);
 	g_free(daemon);
 }
 
@@ -210,6 +255,18 @@ const char *
 hc_daemon_get_cache_dir(HcDaemon *daemon)
 {
 	return daemon->cache_dir;
+}
+
+const char *
+hc_daemon_get_state_dir(HcDaemon *daemon)
+{
+	return daemon->state_dir;
+}
+
+HcAccess *
+hc_daemon_get_access(HcDaemon *daemon)
+{
+	return daemon->access;
 }
 
 const char *
@@ -453,7 +510,8 @@ hc_daemon_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void 
 	g_autoptr(GError) error = NULL;
 
 	if (si->ssi_signo == SIGHUP) {
-		g_message("SIGHUP: reloading the catalogue and probing again");
+		g_message("SIGHUP: reloading the configuration and the catalogue, probing again");
+		hc_daemon_load_config(daemon);
 		hc_daemon_load_catalogue(daemon);
 		if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, &error))
 			g_warning("SIGHUP: %s, ignoring", error->message);
@@ -483,6 +541,8 @@ hc_daemon_add_signals(HcDaemon *daemon, GError **error)
 				    g_strerror(-r));
 			return FALSE;
 		}
+		/* before bus traffic: a Refresh sent after SIGHUP sees the reloaded config */
+		(void)sd_event_source_set_priority(source, SD_EVENT_PRIORITY_IMPORTANT);
 		g_ptr_array_add(daemon->signal_sources, source);
 	}
 	return TRUE;

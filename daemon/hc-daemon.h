@@ -41,6 +41,8 @@ typedef struct {
 	const char *cache_dir;	      /* NULL = HC_CACHEDIR */
 	const char *const *data_dirs; /* lowest priority first; NULL = HC_DATADIR, HC_SYSCONFDIR */
 	guint probe_timeout_sec;      /* 0 = engine default */
+	const char *config_path;      /* NULL = HC_SYSCONFDIR/hostcapd.conf */
+	const char *state_dir;	      /* NULL = HC_STATEDIR (history.jsonl) */
 } HcDaemonOptions;
 
 /* copies @opts; blocks the signals the loop handles, so call it before any thread exists */
@@ -71,6 +73,13 @@ hc_daemon_get_data_dirs(HcDaemon *daemon);
 /* --cache-dir (default HC_CACHEDIR): where the snapshot cache lives */
 const char *
 hc_daemon_get_cache_dir(HcDaemon *daemon);
+/* --state-dir (default HC_STATEDIR): where history.jsonl lives */
+const char *
+hc_daemon_get_state_dir(HcDaemon *daemon);
+/* who may Refresh and how often (hc-access.h) */
+typedef struct _HcAccess HcAccess;
+HcAccess *
+hc_daemon_get_access(HcDaemon *daemon);
 /* "" for the real root */
 const char *
 hc_daemon_get_sysroot(HcDaemon *daemon);

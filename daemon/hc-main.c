@@ -15,6 +15,8 @@ typedef struct {
 	char *sysroot;
 	char *cache_dir;
 	char **data_dirs;
+	char *config_path;
+	char *state_dir;
 	int probe_timeout_sec;
 	gboolean verbose;
 	gboolean version;
@@ -27,6 +29,8 @@ hc_main_options_clear(HcMainOptions *o)
 	g_free(o->sysroot);
 	g_free(o->cache_dir);
 	g_strfreev(o->data_dirs);
+	g_free(o->config_path);
+	g_free(o->state_dir);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(HcMainOptions, hc_main_options_clear)
 
@@ -64,6 +68,20 @@ hc_main_parse(HcMainOptions *o, int *argc, char ***argv, GError **error)
 	     &o->data_dirs,
 	     "Catalogue root, repeatable, lowest priority first (default: " HC_DATADIR
 	     " " HC_SYSCONFDIR ")",
+	     "DIR"},
+	    {"config",
+	     0,
+	     0,
+	     G_OPTION_ARG_FILENAME,
+	     &o->config_path,
+	     "Configuration file (default: " HC_SYSCONFDIR "/hostcapd.conf)",
+	     "FILE"},
+	    {"state-dir",
+	     0,
+	     0,
+	     G_OPTION_ARG_FILENAME,
+	     &o->state_dir,
+	     "History directory (default: " HC_STATEDIR ")",
 	     "DIR"},
 	    {"probe-timeout-sec",
 	     0,
@@ -149,6 +167,8 @@ main(int argc, char **argv)
 	opts.cache_dir = o.cache_dir;
 	opts.data_dirs = (const char *const *)o.data_dirs;
 	opts.probe_timeout_sec = (guint)o.probe_timeout_sec;
+	opts.config_path = o.config_path;
+	opts.state_dir = o.state_dir;
 
 	daemon = hc_daemon_new(&opts, &error);
 	if (daemon == NULL || !hc_daemon_run(daemon, &error)) {

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+G_BEGIN_DECLS
+
+/**
+ * Who may call Refresh, and how often (DESIGN §8): root, the user running the daemon (a
+ * session-bus instance) and members of the configured admin group, judged from the
+ * sender's credentials as the bus reports them; each caller (unique bus name) at most
+ * limit-per-minute times in any 60 s window. The shipped bus policy says the same for root
+ * and the default group; this is the check that holds whatever the policy says.
+ */
+typedef struct _HcAccess HcAccess;
+
+HcAccess *
+hc_access_new(void);
+void
+hc_access_free(HcAccess *access);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcAccess, hc_access_free)
+
+/* @admin_group "" or NULL = nobody but root; @limit_per_minute 0 = no limit */
+void
+hc_access_set_policy(HcAccess *access, const char *admin_group, guint limit_per_minute);
+
+/* pure decision: HC_ERROR_ACCESS_DENIED saying what is needed */
+gboolean
+hc_access_check_ids(HcAccess *access, uid_t euid, const gid_t *gids, guint n_gids, GError **error);
+/* pure rate limit: HC_ERROR_BUSY saying when to retry; counts the call when allowed */
+gboolean
+hc_access_check_rate(HcAccess *access, const char *sender, gint64 now_usec, GError **error);
+
+/* both checks for a Refresh call: 0, or a negative errno with @ret_error set */
+int
+hc_access_check_refresh(HcAccess *access, sd_bus_message *m, sd_bus_error *ret_error);
+
+G_END_DECLS
