@@ -186,7 +186,7 @@ hc_argv_device(HcArgv *ctx, GPtrArray *opts, GError **error)
 {
 	const char *driver = hc_argv_implied(opts, "driver");
 
-	if (g_str_has_prefix(driver, "vhost-vsock-")) {
+	if (driver != NULL && g_str_has_prefix(driver, "vhost-vsock-")) {
 		hc_argv_set_bool(ctx, "vhost-vsock.present", TRUE, TRUE);
 	} else if (g_strcmp0(driver, "vfio-pci") == 0) {
 		hc_argv_set_bool(ctx, "vfio-pci.present", TRUE, TRUE);

@@ -424,6 +424,17 @@ hc_qemu_argv_to_spec(const char *const *argv, GError **error)
 				    "empty command line: expected the QEMU binary and its options");
 		return NULL;
 	}
+	/* a spec is JSON text: refuse bytes that would not survive the trip */
+	for (guint i = 0; argv[i] != NULL; i++) {
+		if (!g_utf8_validate(argv[i], -1, NULL)) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "argument %u is not valid UTF-8",
+				    i);
+			return NULL;
+		}
+	}
 	ctx.features = json_object_new();
 	ctx.unevaluated = g_ptr_array_new_with_free_func(g_free);
 	ctx.accels = g_ptr_array_new_with_free_func(g_free);

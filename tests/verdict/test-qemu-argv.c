@@ -18,7 +18,7 @@ typedef struct {
 	const char *machine;
 	const char *expect[10][2];  /* feature id, JSON text of its value */
 	const char *absent[4];	    /* feature ids that must not be set */
-	const char *unevaluated[6]; /* substrings, each of some unevaluated entry */
+	const char *unevaluated[8]; /* substrings, each of some unevaluated entry */
 } ArgvCase;
 
 static const ArgvCase cases[] = {
@@ -237,7 +237,9 @@ static const ArgvCase cases[] = {
       "x.cfg",
       "-only-migratable",
       "-object",
-      "rng-egd,id=r0"},
+      "rng-egd,id=r0",
+      "-device",
+      "bus=pcie.0"},
      "none",
      {{NULL}},
      {NULL},
@@ -246,7 +248,8 @@ static const ArgvCase cases[] = {
       "-netdev socket,id=s0",
       "-readconfig x.cfg",
       "-only-migratable",
-      "-object rng-egd,id=r0"}},
+      "-object rng-egd,id=r0",
+      "-device bus=pcie.0"}},
 };
 
 static JsonObject *
@@ -461,6 +464,7 @@ static const BadCase bad_cases[] = {
     {{"qemu", "-cpu", "Skylake-Client,tsc-frequency=fast"}, "fast"},
     {{"qemu", "-netdev", "tap,id=n0,queues=-1"}, "queues"},
     {{"qemu", "-blockdev", "{\"driver\":"}, "-blockdev"},
+    {{"qemu", "-name", "vm\xff"}, "argument 2 is not valid UTF-8"},
     {{NULL}, "empty command line"},
 };
 
