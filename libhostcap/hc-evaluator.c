@@ -76,7 +76,9 @@ hc_describe_caps(HcSnapshot *host, GPtrArray *ids)
 			continue;
 		}
 		g_string_append_printf(out, "%s: %s", id, hc_cap_state_to_string(cap->state));
-		if (cap->value != NULL) {
+		/* a boolean value only repeats the state */
+		if (cap->value != NULL &&
+		    !g_variant_is_of_type(cap->value, G_VARIANT_TYPE_BOOLEAN)) {
 			g_autofree char *v = hc_capability_value_to_string(cap);
 			g_string_append_printf(out, " = %s", v);
 		}
@@ -310,14 +312,12 @@ hc_miss_reason(HcHostEval *ev,
 	case HC_MISS_SLOW:
 		return g_strdup_printf("%s=%s works here, but slower: %s.", prop, val, details);
 	default:
-		return g_strdup_printf(
-		    "%s=%s needs %s, and this host says no: %s. QEMU will refuse "
-		    "to start the VM.%s",
-		    prop,
-		    val,
-		    fe->def->requires,
-		    details,
-		    kern);
+		return g_strdup_printf("This host cannot provide %s=%s: %s. QEMU will refuse to "
+				       "start the VM.%s",
+				       prop,
+				       val,
+				       details,
+				       kern);
 	}
 }
 

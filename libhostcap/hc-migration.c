@@ -12,7 +12,8 @@ typedef struct {
 	HcHostEval *dst;
 	HcReport *report;
 	char *direction;
-	GHashTable *groups; /* pin groups already reported */
+	GHashTable *groups;	/* pin groups already reported */
+	GHashTable *mismatched; /* feature ids a mismatch finding covers */
 } HcMigration;
 
 GPtrArray *
@@ -145,6 +146,10 @@ hc_mismatch(HcMigration *m,
 	f->unknown = unknown;
 	f->requires = g_strdup(any->def->requires);
 	f->direction = g_strdup(m->direction);
+	g_hash_table_add(m->mismatched, g_strdup(any->id));
+	for (guint i = 0; i < json_array_get_length(f->also); i++)
+		g_hash_table_add(m->mismatched,
+				 g_strdup(json_array_get_string_element(f->also, i)));
 	hc_add_caps_of(f, m->src, s);
 	hc_add_caps_of(f, m->dst, t);
 	if (unknown)
@@ -326,6 +331,7 @@ hc_check_blockers(HcMigration *m)
 	}
 }
 
+/* the target's bootable findings, minus warnings a mismatch finding already explains */
 static void
 hc_take_target_findings(HcMigration *m)
 {
@@ -334,6 +340,12 @@ hc_take_target_findings(HcMigration *m)
 	while (m->dst->report->findings->len > 0) {
 		HcFinding *f = g_ptr_array_steal_index(m->dst->report->findings, 0);
 		g_autofree char *reason = f->reason;
+		if (f->severity != HC_SEVERITY_ERROR &&
+		    g_hash_table_contains(m->mismatched, f->feature)) {
+			f->reason = NULL;
+			hc_finding_free(f);
+			continue;
+		}
 		for (guint i = 0; i < json_array_get_length(f->capabilities); i++)
 			json_object_set_string_member(
 			    json_array_get_object_element(f->capabilities, i),
@@ -371,10 +383,11 @@ hc_migration_evaluate(HcCatalogue *cat,
 		return NULL;
 	direction = g_strdup_printf("%s -> %s", hc_host_label(source), hc_host_label(target));
 	g_autoptr(GHashTable) groups = g_hash_table_new(g_str_hash, g_str_equal);
-	m = (HcMigration){cat, src, dst, hc_report_new(), direction, groups};
+	g_autoptr(GHashTable) mismatched =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m = (HcMigration){cat, src, dst, hc_report_new(), direction, groups, mismatched};
 	json_object_unref(m.report->effective);
 	m.report->effective = json_object_ref(dst->report->effective);
-	hc_take_target_findings(&m);
 	for (guint i = 0; i < src->features->len; i++) {
 		const HcFeatureEval *s = g_ptr_array_index(src->features, i);
 		const HcFeatureEval *t = hc_host_eval_lookup(dst, s->id);
@@ -385,6 +398,7 @@ hc_migration_evaluate(HcCatalogue *cat,
 			hc_compare_feature(&m, s, t);
 	}
 	hc_check_blockers(&m);
+	hc_take_target_findings(&m);
 	json_object_set_object_member(m.report->extra, "source", hc_host_json(source));
 	json_object_set_object_member(m.report->extra, "target", hc_host_json(target));
 	json_object_set_string_member(m.report->extra, "direction", direction);
