@@ -295,7 +295,7 @@ hc_argv_json_opts(const char *arg)
 	return g_steal_pointer(&opts);
 }
 
-/* one option of the command line; returns how many argv elements it used */
+/* one option of the command line; advances *i past the argument it takes */
 static gboolean
 hc_argv_option(HcArgv *ctx, const char *const *argv, guint *i, GError **error)
 {
