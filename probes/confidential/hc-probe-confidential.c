@@ -8,18 +8,54 @@
  * VM_TYPES (6.10+) on /dev/kvm, quoted in reasons; the host CPUID leaf 0x8000001F (AMD APM
  * vol. 3, "Encrypted Memory Capabilities") through the cpuid instruction for the C-bit
  * position and physical address reduction QEMU's sev-guest must be given; /dev/sev and
- * /dev/sgx_vepc presence (Documentation/arch/x86/sgx.rst, "Virtual EPC"); KVM_CAP_SGX_ATTRIBUTE.
+ * /dev/sgx_vepc presence (Documentation/arch/x86/sgx.rst, "Virtual EPC"); KVM_CAP_SGX_ATTRIBUTE;
+ * the SEV firmware through /dev/sev SEV_ISSUE_CMD (0xC0105300, include/uapi/linux/psp-sev.h)
+ * with SEV_PLATFORM_STATUS (1): API version, build, platform state and guest count.
  *
  * The cpuid instruction shows this machine, not a sysroot: under a sysroot the CPUID-derived
  * ids are "unknown".
  */
 #include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 
 #include "kvm/hc-kvm-caps.h"
 #include "kvm/hc-kvm-param.h"
 #include "kvm/hc-kvm-sys.h"
 
-#define CVM_SEV_LEAF 0x8000001F
+#define CVM_SEV_LEAF		0x8000001F
+#define CVM_SEV_ISSUE_CMD	0xC0105300
+#define CVM_SEV_PLATFORM_STATUS 1
+
+/* struct sev_issue_cmd and struct sev_user_data_status, both packed in the uapi header */
+typedef struct __attribute__((packed)) {
+	guint32 cmd;
+	guint64 data;
+	guint32 error;
+} CvmSevCmd;
+
+typedef struct __attribute__((packed)) {
+	guint8 api_major;
+	guint8 api_minor;
+	guint8 state;
+	guint32 flags;
+	guint8 build;
+	guint32 guest_count;
+} CvmSevStatus;
+
+G_STATIC_ASSERT(sizeof(CvmSevCmd) == 16);
+G_STATIC_ASSERT(sizeof(CvmSevStatus) == 12);
+
+/* SEV firmware platform states (AMD SEV API spec, PLATFORM_STATUS) */
+static const char *const cvm_sev_states[] = {"uninit", "init", "working"};
+
+static const char *const cvm_sev_status_ids[] = {
+    "cvm.sev.api_version",
+    "cvm.sev.build",
+    "cvm.sev.state",
+    "cvm.sev.guest_count",
+};
 
 /* module-parameter switches, with the KVM_X86_*_VM type that backs each */
 static const struct {
@@ -43,6 +79,10 @@ static const char *const cvm_ids[] = {
     "cvm.sev.reduced_phys_bits",
     "cvm.sev.device",
     "sgx.epc",
+    "cvm.sev.api_version",
+    "cvm.sev.build",
+    "cvm.sev.state",
+    "cvm.sev.guest_count",
     NULL,
 };
 
@@ -164,6 +204,79 @@ cvm_probe_nodes(HcProbeContext *ctx, const HcKvm *kvm)
 					 : "not checked");
 }
 
+static void
+cvm_report_sev_status_all(HcProbeContext *ctx, HcCapState state, const char *reason)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(cvm_sev_status_ids); i++)
+		hc_probe_report(ctx, cvm_sev_status_ids[i], state, NULL, "%s", reason);
+}
+
+/* the firmware's own view: /dev/sev exists only where the PSP driver found SEV */
+static void
+cvm_probe_sev_status(HcProbeContext *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	CvmSevStatus status = {0};
+	CvmSevCmd cmd = {.cmd = CVM_SEV_PLATFORM_STATUS, .data = (guint64)(guintptr)&status};
+	int err = 0;
+	int fd = hc_probe_context_open(ctx, "/dev/sev", O_RDWR | O_CLOEXEC, &err, &error);
+	const char *state;
+
+	if (fd < 0) {
+		cvm_report_sev_status_all(ctx,
+					  err == ENOENT ? HC_CAP_STATE_UNSUPPORTED
+							: HC_CAP_STATE_UNKNOWN,
+					  error->message);
+		return;
+	}
+	if (ioctl(fd, CVM_SEV_ISSUE_CMD, &cmd) < 0) {
+		g_autofree char *reason = NULL;
+
+		err = errno;
+		reason = g_strdup_printf("SEV_ISSUE_CMD(SEV_PLATFORM_STATUS) on /dev/sev: %s%s",
+					 g_strerror(err),
+					 err == ENOTTY ? " (not the SEV device)" : "");
+		if (cmd.error != 0) {
+			g_autofree char *tmp = reason;
+
+			reason = g_strdup_printf("%s, firmware error %#x", tmp, cmd.error);
+		}
+		/* ENODEV: the PSP is there but SEV is not initialised / not present */
+		cvm_report_sev_status_all(ctx,
+					  err == ENODEV ? HC_CAP_STATE_UNSUPPORTED
+							: HC_CAP_STATE_UNKNOWN,
+					  reason);
+		hc_kvm_close_fd(fd);
+		return;
+	}
+	hc_kvm_close_fd(fd);
+	state = status.state < G_N_ELEMENTS(cvm_sev_states) ? cvm_sev_states[status.state]
+							    : "unknown";
+	hc_probe_report(
+	    ctx,
+	    "cvm.sev.api_version",
+	    HC_CAP_STATE_SUPPORTED,
+	    g_variant_new_take_string(g_strdup_printf("%u.%u", status.api_major, status.api_minor)),
+	    "SEV_PLATFORM_STATUS on /dev/sev: api_major.api_minor");
+	hc_probe_report_int(ctx,
+			    "cvm.sev.build",
+			    HC_CAP_STATE_SUPPORTED,
+			    status.build,
+			    "SEV_PLATFORM_STATUS on /dev/sev: build");
+	hc_probe_report_string(ctx,
+			       "cvm.sev.state",
+			       HC_CAP_STATE_SUPPORTED,
+			       state,
+			       "SEV_PLATFORM_STATUS on /dev/sev: state %u, flags %#x",
+			       status.state,
+			       status.flags);
+	hc_probe_report_int(ctx,
+			    "cvm.sev.guest_count",
+			    HC_CAP_STATE_SUPPORTED,
+			    status.guest_count,
+			    "SEV_PLATFORM_STATUS on /dev/sev: guest_count");
+}
+
 static gboolean
 cvm_run(HcProbeContext *ctx, GError **error)
 {
@@ -172,6 +285,7 @@ cvm_run(HcProbeContext *ctx, GError **error)
 	cvm_probe_switches(ctx, cvm_vm_types(kvm));
 	cvm_probe_cpuid(ctx);
 	cvm_probe_nodes(ctx, kvm);
+	cvm_probe_sev_status(ctx);
 	return TRUE;
 }
 

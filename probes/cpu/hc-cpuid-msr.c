@@ -26,6 +26,28 @@ static const struct {
     {"cpu.msr.arch_capabilities", HC_MSR_ARCH_CAPABILITIES},
     {"cpu.msr.platform_info", 0xCE},
     {"cpu.msr.perf_capabilities", 0x345},
+    /* VMX capability MSRs (SDM vol. 3 appendix A): listed only on Intel hosts with nested
+     * VMX; QEMU derives its vmx-* feature words from these raw values */
+    {"cpu.msr.vmx.basic", 0x480},
+    {"cpu.msr.vmx.pinbased_ctls", 0x481},
+    {"cpu.msr.vmx.procbased_ctls", 0x482},
+    {"cpu.msr.vmx.exit_ctls", 0x483},
+    {"cpu.msr.vmx.entry_ctls", 0x484},
+    {"cpu.msr.vmx.misc", 0x485},
+    {"cpu.msr.vmx.cr0_fixed0", 0x486},
+    {"cpu.msr.vmx.cr0_fixed1", 0x487},
+    {"cpu.msr.vmx.cr4_fixed0", 0x488},
+    {"cpu.msr.vmx.cr4_fixed1", 0x489},
+    {"cpu.msr.vmx.vmcs_enum", 0x48A},
+    {"cpu.msr.vmx.procbased_ctls2", 0x48B},
+    {"cpu.msr.vmx.ept_vpid_cap", 0x48C},
+    {"cpu.msr.vmx.true_pinbased_ctls", 0x48D},
+    {"cpu.msr.vmx.true_procbased_ctls", 0x48E},
+    {"cpu.msr.vmx.true_exit_ctls", 0x48F},
+    {"cpu.msr.vmx.true_entry_ctls", 0x490},
+    {"cpu.msr.vmx.vmfunc", 0x491},
+    {"cpu.msr.vmx.procbased_ctls3", 0x492},
+    {"cpu.msr.vmx.exit_ctls2", 0x493},
 };
 
 /* struct kvm_msr_list and struct kvm_msrs with one entry (include/uapi/asm-x86/kvm.h) */

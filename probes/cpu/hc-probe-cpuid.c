@@ -9,11 +9,18 @@
  * ids: cpu.feature.<qemu-name> for every row of hc-cpuid-table.c (bool), cpu.emulated (the
  * table names KVM only emulates) plus cpu.emulated.<qemu-name> for each of them,
  * cpu.phys_bits / cpu.virt_bits (leaf 0x80000008 EAX), cpu.xsave.xcr0 and
- * cpu.xsave.components (leaf 0xD.0), cpu.msr.*.
+ * cpu.xsave.components (leaf 0xD.0), cpu.msr.*; cpu.xsave.guest_supported and
+ * cpu.amx.guest_perm (hc-cpuid-xcomp.c); kvm.pmu and kvm.pmu.version: the vPMU a guest can
+ * get, from the kvm.enable_pmu parameter, KVM_CAP_PMU_CAPABILITY (212) on /dev/kvm and the
+ * supported CPUID (leaf 0xA EAX[7:0] architectural PMU version on Intel, leaf 0x80000001
+ * ECX bit 23 perfctr-core on AMD).
  */
 #include "hc-cpuid-msr.h"
 #include "hc-cpuid-table.h"
+#include "hc-cpuid-xcomp.h"
 #include "hc-kvm-cpuid.h"
+#include "kvm/hc-kvm-caps.h"
+#include "kvm/hc-kvm-param.h"
 #include "kvm/hc-kvm-sys.h"
 
 static const char *const cpuid_fixed_ids[] = {
@@ -22,6 +29,8 @@ static const char *const cpuid_fixed_ids[] = {
     "cpu.xsave.xcr0",
     "cpu.xsave.components",
     "cpu.emulated",
+    "kvm.pmu",
+    "kvm.pmu.version",
     NULL,
 };
 
@@ -31,6 +40,7 @@ cpuid_declare_ids(GPtrArray *ids)
 	for (guint i = 0; i < hc_cpuid_features_len; i++)
 		g_ptr_array_add(ids, g_strdup_printf("cpu.feature.%s", hc_cpuid_features[i].name));
 	hc_cpuid_msr_declare_ids(ids);
+	hc_cpuid_xcomp_declare_ids(ids);
 }
 
 /* "bit 16", or "bits 0,3" for a multi-bit feature */
@@ -197,6 +207,43 @@ cpuid_report_xsave(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 			"KVM_GET_SUPPORTED_CPUID leaf 0xD.0 EDX:EAX, by XCR0 bit");
 }
 
+/* a vPMU needs the module to allow it and a PMU in the supported CPUID */
+static void
+cpuid_report_pmu(HcProbeContext *ctx, const HcKvm *kvm, const HcCpuid2 *cpuid)
+{
+	const HcCpuidEntry *arch = hc_kvm_cpuid_find(cpuid, 0xA, 0);
+	const HcCpuidEntry *ext = hc_kvm_cpuid_find(cpuid, 0x80000001, 0);
+	guint version = arch != NULL ? arch->eax & 0xff : 0;
+	gboolean perfctr_core = ext != NULL && (ext->ecx & (1u << 23));
+	gint64 pmu_cap = hc_kvm_check_extension(kvm->fd, HC_KVM_CAP_PMU_CAPABILITY);
+	g_autofree char *param_reason = NULL;
+	HcCapState param_state = HC_CAP_STATE_UNKNOWN;
+	g_autofree char *param =
+	    hc_kvm_param_read(ctx, "kvm", "enable_pmu", &param_state, &param_reason);
+	g_autofree char *why = g_strdup_printf(
+	    "kvm.enable_pmu = %s; KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY=212) on /dev/kvm = "
+	    "%" G_GINT64_FORMAT "; KVM_GET_SUPPORTED_CPUID leaf 0xA EAX[7:0] = %u, leaf "
+	    "0x80000001 ECX bit 23 (perfctr-core) = %d",
+	    param != NULL ? param : "absent",
+	    pmu_cap,
+	    version,
+	    perfctr_core);
+	HcCapState state = HC_CAP_STATE_UNSUPPORTED;
+
+	/* no parameter (before 5.17) means the PMU cannot be switched off */
+	if (param != NULL && hc_kvm_param_to_bool(param) == 0)
+		state = HC_CAP_STATE_DISABLED;
+	else if (version > 0 || perfctr_core)
+		state = HC_CAP_STATE_SUPPORTED;
+	hc_probe_report_bool(ctx, "kvm.pmu", state, state == HC_CAP_STATE_SUPPORTED, "%s", why);
+	hc_probe_report_int(ctx,
+			    "kvm.pmu.version",
+			    version > 0 ? HC_CAP_STATE_SUPPORTED : HC_CAP_STATE_UNSUPPORTED,
+			    version,
+			    "KVM_GET_SUPPORTED_CPUID leaf 0xA EAX[7:0]%s",
+			    arch == NULL ? " (leaf absent)" : "");
+}
+
 static void
 cpuid_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
@@ -223,6 +270,7 @@ cpuid_run(HcProbeContext *ctx, GError **error)
 		return TRUE;
 	}
 	hc_cpuid_msr_probe(ctx, kvm);
+	hc_cpuid_xcomp_probe(ctx, kvm);
 	cpuid = hc_kvm_cpuid_get(kvm->fd,
 				 HC_KVM_GET_SUPPORTED_CPUID,
 				 "KVM_GET_SUPPORTED_CPUID",
@@ -234,6 +282,7 @@ cpuid_run(HcProbeContext *ctx, GError **error)
 	cpuid_report_features(ctx, cpuid);
 	cpuid_report_addr_bits(ctx, cpuid);
 	cpuid_report_xsave(ctx, cpuid);
+	cpuid_report_pmu(ctx, kvm, cpuid);
 	cpuid_report_emulated(ctx, kvm->fd);
 	return TRUE;
 }

@@ -6,6 +6,9 @@
  *  - /proc/sys/kernel/{osrelease,version,arch}, /proc/sys/kernel/random/boot_id (sysctl),
  *    uname(2) as fallback on the real root for kernels without kernel.arch;
  *  - /proc/cpuinfo (filesystems/proc.rst): vendor, model, per-cpu "microcode";
+ *  - /sys/devices/system/cpu/cpu<N>/microcode/version (ABI sysfs-devices-system-cpu, bare
+ *    metal only: the microcode driver does not bind in a guest), quoted in host.microcode's
+ *    reason per cpu;
  *  - /sys/devices/system/cpu/vulnerabilities/ (hw-vuln/, ABI sysfs-devices-system-cpu);
  *  - /proc/cmdline: see hc-host-cmdline.c.
  */
@@ -120,9 +123,73 @@ host_probe_identity(HcProbeContext *ctx)
 }
 
 static void
+host_string_free(gpointer str)
+{
+	g_string_free(str, TRUE);
+}
+
+static gint
+host_cpu_dir_cmp(gconstpointer a, gconstpointer b)
+{
+	guint64 na = g_ascii_strtoull(*(const char *const *)a + 3, NULL, 10);
+	guint64 nb = g_ascii_strtoull(*(const char *const *)b + 3, NULL, 10);
+
+	return na < nb ? -1 : na > nb;
+}
+
+/* "sysfs microcode/version: 0xa0011d1 on cpu0; 0xa001173 on cpu1", or why there is none */
+static char *
+host_sysfs_microcode_note(HcProbeContext *ctx)
+{
+	g_autofree char *root = hc_probe_context_path(ctx, "/sys/devices/system/cpu");
+	g_autoptr(GDir) dir = g_dir_open(root, 0, NULL);
+	g_autoptr(GPtrArray) cpus = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) revs = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func(host_string_free);
+	g_autoptr(GString) note = g_string_new("sysfs cpu*/microcode/version:");
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		if (g_str_has_prefix(name, "cpu") && g_ascii_isdigit(name[3]))
+			g_ptr_array_add(cpus, g_strdup(name));
+	}
+	g_ptr_array_sort(cpus, host_cpu_dir_cmp);
+	for (guint i = 0; i < cpus->len; i++) {
+		const char *cpu = g_ptr_array_index(cpus, i);
+		g_autofree char *path =
+		    g_strdup_printf("/sys/devices/system/cpu/%s/microcode/version", cpu);
+		g_autofree char *rev = hc_probe_context_read_line(ctx, path, NULL);
+		guint k;
+
+		if (rev == NULL)
+			continue;
+		for (k = 0; k < revs->len && g_strcmp0(g_ptr_array_index(revs, k), rev) != 0; k++)
+			;
+		if (k == revs->len) {
+			g_ptr_array_add(revs, g_steal_pointer(&rev));
+			g_ptr_array_add(lists, g_string_new(cpu));
+		} else {
+			g_string_append_printf(g_ptr_array_index(lists, k), ",%s", cpu);
+		}
+	}
+	if (revs->len == 0)
+		return g_strdup(
+		    "no /sys/devices/system/cpu/cpu*/microcode/version (not bare metal, "
+		    "or no microcode driver)");
+	for (guint k = 0; k < revs->len; k++)
+		g_string_append_printf(note,
+				       "%s %s on %s",
+				       k > 0 ? ";" : "",
+				       (const char *)g_ptr_array_index(revs, k),
+				       ((GString *)g_ptr_array_index(lists, k))->str);
+	return g_string_free(g_steal_pointer(&note), FALSE);
+}
+
+static void
 host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
 {
 	g_autoptr(GPtrArray) codes = hc_cpuinfo_distinct(info, "microcode");
+	g_autofree char *sysfs_note = host_sysfs_microcode_note(ctx);
 
 	for (guint i = 0; i < G_N_ELEMENTS(host_cpuinfo_fields); i++) {
 		const char *id = host_cpuinfo_fields[i].id;
@@ -165,7 +232,8 @@ host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
 				"host.microcode",
 				HC_CAP_STATE_UNSUPPORTED,
 				NULL,
-				"/proc/cpuinfo: no \"microcode\" field");
+				"/proc/cpuinfo: no \"microcode\" field; %s",
+				sysfs_note);
 		return;
 	}
 	/* more than one revision means a late load reached only some cpus */
@@ -174,10 +242,11 @@ host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
 			"host.microcode",
 			HC_CAP_STATE_SUPPORTED,
 			g_variant_new_strv((const char *const *)codes->pdata, -1),
-			"/proc/cpuinfo microcode: %s",
+			"/proc/cpuinfo microcode: %s; %s",
 			codes->len > 2
 			    ? "revisions differ between cpus (partially applied late load)"
-			    : "same revision on every cpu");
+			    : "same revision on every cpu",
+			sysfs_note);
 }
 
 static void

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 #define HC_KVM_CREATE_VCPU		  0xAE41
 #define HC_KVM_GET_MSRS			  0xC008AE88
 #define HC_KVM_GET_TSC_KHZ		  0xAEA3
+#define HC_KVM_GET_SUPPORTED_HV_CPUID	  0xC008AEC1
+#define HC_KVM_GET_DEVICE_ATTR		  0x4018AEE2
 
 /* what a KVM-backed probe could get from /dev/kvm */
 typedef struct {

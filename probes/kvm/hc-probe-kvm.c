@@ -10,12 +10,14 @@
  * Every cap of hc-kvm-caps.c is reported twice, as the raw integer KVM returns:
  * kvm.cap.<name> from /dev/kvm ("can this host") and kvm.vm.cap.<name> from a default VM
  * ("what does a default VM get"); some answers differ (X2APIC_API, GUEST_MEMFD, …).
- * The friendly ids below pick the view QEMU itself asks.
+ * The friendly ids below pick the view QEMU itself asks. kvm.hyperv.<feature> (QEMU's hv-*
+ * flags) come from KVM_GET_SUPPORTED_HV_CPUID, see hc-kvm-hyperv.c.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "hc-kvm-caps.h"
+#include "hc-kvm-hyperv.h"
 #include "hc-kvm-sys.h"
 
 typedef enum {
@@ -81,6 +83,7 @@ kvm_declare_ids(GPtrArray *ids)
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(kvm_friendly); i++)
 		g_ptr_array_add(ids, g_strdup(kvm_friendly[i].id));
+	hc_kvm_hyperv_declare_ids(ids);
 }
 
 /* one KVM_CHECK_EXTENSION answer with where it came from, for reasons */
@@ -246,6 +249,7 @@ kvm_run(HcProbeContext *ctx, GError **error)
 	kvm_report_vm_types(ctx, sys[hc_kvm_cap_lookup(HC_KVM_CAP_VM_TYPES) - hc_kvm_caps]);
 	kvm_report_friendly(ctx, sys, vm, vm_fd, vm_state, vm_reason);
 	hc_kvm_close_fd(vm_fd);
+	hc_kvm_hyperv_probe(ctx, kvm);
 	return TRUE;
 }
 

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * probe "confidential": the sev-host fixture (sev=Y sev_es=Y sev_snp=N), a TDX-enabled
- * Intel fixture, a host without the vendor modules, and the real CPUID 0x8000001F read here.
+ * Intel fixture, a host without the vendor modules, and the real CPUID 0x8000001F read here;
+ * the SEV firmware status on a /dev/sev that is not the device (sev-host), on a host without
+ * it (no-kvm), and on this machine against SEV_ISSUE_CMD issued here.
  */
 #include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/psp-sev.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "hc-kvm-test.h"
@@ -85,6 +91,66 @@ START_TEST(test_cvm_real_switches)
 }
 END_TEST
 
+static const char *const sev_status_ids[] = {
+    "cvm.sev.api_version",
+    "cvm.sev.build",
+    "cvm.sev.state",
+    "cvm.sev.guest_count",
+};
+
+static void
+assert_sev_status(const HcProbeResult *res, HcCapState state, const char *reason)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(sev_status_ids); i++) {
+		const HcCapability *cap = hc_kvm_test_find(res, sev_status_ids[i]);
+
+		ck_assert_msg(cap->state == state, "%s: %s", cap->id, cap->reason);
+		ck_assert_msg(strstr(cap->reason, reason) != NULL, "%s: %s", cap->id, cap->reason);
+	}
+}
+
+START_TEST(test_cvm_fixture_sev_status)
+{
+	g_autofree char *sev_root = hc_kvm_test_fixture("sev-host");
+	g_autofree char *bare_root = hc_kvm_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) sev = hc_kvm_test_run(&hc_probe_confidential, sev_root);
+	g_autoptr(HcProbeResult) bare = hc_kvm_test_run(&hc_probe_confidential, bare_root);
+
+	/* the fixture's /dev/sev is a plain file: the firmware cannot answer */
+	assert_sev_status(sev, HC_CAP_STATE_UNKNOWN, "Inappropriate ioctl for device");
+	assert_sev_status(bare,
+			  HC_CAP_STATE_UNSUPPORTED,
+			  "open /dev/sev: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_cvm_real_sev_status)
+{
+	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, NULL);
+	struct sev_user_data_status status = {0};
+	struct sev_issue_cmd cmd = {.cmd = SEV_PLATFORM_STATUS, .data = (guint64)(guintptr)&status};
+	g_autofree char *version = NULL;
+	int fd = open("/dev/sev", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		ck_assert_int_eq(errno, ENOENT);
+		assert_sev_status(res, HC_CAP_STATE_UNSUPPORTED, "open /dev/sev: No such file");
+		return;
+	}
+	if (ioctl(fd, SEV_ISSUE_CMD, &cmd) < 0) {
+		close(fd);
+		assert_sev_status(res,
+				  errno == ENODEV ? HC_CAP_STATE_UNSUPPORTED : HC_CAP_STATE_UNKNOWN,
+				  "SEV_ISSUE_CMD");
+		return;
+	}
+	close(fd);
+	version = g_strdup_printf("%u.%u", status.api_major, status.api_minor);
+	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "cvm.sev.api_version")), version);
+	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cvm.sev.build")), status.build);
+}
+END_TEST
+
 static Suite *
 cvm_suite(void)
 {
@@ -95,6 +161,8 @@ cvm_suite(void)
 	tcase_add_test(tc, test_cvm_fixture_tdx);
 	tcase_add_test(tc, test_cvm_real_cpuid);
 	tcase_add_test(tc, test_cvm_real_switches);
+	tcase_add_test(tc, test_cvm_fixture_sev_status);
+	tcase_add_test(tc, test_cvm_real_sev_status);
 	suite_add_tcase(s, tc);
 	return s;
 }

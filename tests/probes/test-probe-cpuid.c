@@ -2,13 +2,18 @@
 /*
  * probe "cpuid": every row of the feature table against KVM_GET_SUPPORTED_CPUID issued
  * here with the uapi header's structs and numbers, bit by bit; emulated CPUID and the
- * feature MSRs likewise; the no-kvm fixture for the path without /dev/kvm.
+ * feature MSRs likewise (VMX capability MSRs against the feature MSR list read here);
+ * guest XSAVE components with KVM_GET_DEVICE_ATTR and the AMX guest permission with
+ * arch_prctl, both issued here; the vPMU against kvm.enable_pmu read here; the no-kvm and
+ * kvm-not-a-device fixtures for the paths without a usable /dev/kvm.
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cpu/hc-cpuid-table.h"
@@ -191,6 +196,167 @@ START_TEST(test_cpuid_real_msrs)
 }
 END_TEST
 
+START_TEST(test_cpuid_not_a_device)
+{
+	g_autofree char *root = hc_kvm_test_fixture("kvm-not-a-device");
+	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_cpuid, root);
+	const char *const ids[] = {"cpu.xsave.guest_supported",
+				   "cpu.amx.guest_perm",
+				   "kvm.pmu",
+				   "cpu.msr.vmx.basic"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+		const HcCapability *cap = hc_kvm_test_find(res, ids[i]);
+
+		ck_assert_msg(cap->state == HC_CAP_STATE_UNKNOWN, "%s: %s", ids[i], cap->reason);
+		ck_assert_ptr_nonnull(strstr(cap->reason, "/dev/kvm"));
+	}
+}
+END_TEST
+
+/* the feature MSR list, read here */
+static gboolean
+msr_in_list(int fd, guint32 index)
+{
+	struct {
+		struct kvm_msr_list hdr;
+		guint32 indices[1024];
+	} list = {.hdr.nmsrs = 1024};
+
+	ck_assert_int_eq(ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &list), 0);
+	for (guint i = 0; i < list.hdr.nmsrs; i++) {
+		if (list.indices[i] == index)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+START_TEST(test_cpuid_real_vmx_msrs)
+{
+	static const struct {
+		const char *id;
+		guint32 index;
+	} vmx[] = {
+	    {"cpu.msr.vmx.basic", 0x480},
+	    {"cpu.msr.vmx.pinbased_ctls", 0x481},
+	    {"cpu.msr.vmx.procbased_ctls", 0x482},
+	    {"cpu.msr.vmx.procbased_ctls2", 0x48B},
+	    {"cpu.msr.vmx.ept_vpid_cap", 0x48C},
+	    {"cpu.msr.vmx.true_entry_ctls", 0x490},
+	    {"cpu.msr.vmx.exit_ctls2", 0x493},
+	    {"cpu.msr.perf_capabilities", 0x345},
+	};
+	g_autoptr(HcProbeResult) res = NULL;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_vmx_msrs"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(vmx); i++) {
+		const HcCapability *cap = hc_kvm_test_find(res, vmx[i].id);
+		struct {
+			struct kvm_msrs hdr;
+			struct kvm_msr_entry entry;
+		} msr = {.hdr.nmsrs = 1, .entry.index = vmx[i].index};
+
+		if (!msr_in_list(fd, vmx[i].index)) {
+			ck_assert_msg(cap->state == HC_CAP_STATE_UNSUPPORTED,
+				      "%s: %s",
+				      vmx[i].id,
+				      cap->reason);
+			ck_assert_ptr_nonnull(
+			    strstr(cap->reason, "KVM_GET_MSR_FEATURE_INDEX_LIST"));
+			continue;
+		}
+		ck_assert_int_eq(ioctl(fd, KVM_GET_MSRS, &msr), 1);
+		ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
+		ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), msr.entry.data);
+	}
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_cpuid_real_guest_xsave)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	const HcCapability *cap;
+	guint64 mask = 0, perm = 0;
+	struct kvm_device_attr attr = {
+	    .group = 0, /* system fd attributes: group 0 in 6.1 headers */
+	    .attr = KVM_X86_XCOMP_GUEST_SUPP,
+	    .addr = (guint64)(guintptr)&mask,
+	};
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_guest_xsave"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	cap = hc_kvm_test_find(res, "cpu.xsave.guest_supported");
+	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_ATTRIBUTES) <= 0 ||
+	    ioctl(fd, KVM_GET_DEVICE_ATTR, &attr) < 0) {
+		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
+	} else {
+		ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), mask);
+		/* the guest XCR0 can never be less than what KVM_GET_SUPPORTED_CPUID leaf 0xD
+		 * reports */
+		ck_assert_uint_eq(
+		    (guint64)hc_kvm_test_int(hc_kvm_test_find(res, "cpu.xsave.xcr0")) & ~mask,
+		    0);
+	}
+	close(fd);
+
+	/* the probe ran in this process: its permission is ours now */
+	cap = hc_kvm_test_find(res, "cpu.amx.guest_perm");
+	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm) < 0) {
+		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
+		return;
+	}
+	ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), perm);
+	if (perm & (1u << 18)) {
+		ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
+	} else {
+		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
+		ck_assert_int_lt(syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, 18), 0);
+	}
+}
+END_TEST
+
+START_TEST(test_cpuid_real_pmu)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree char *param = NULL;
+	g_autofree struct kvm_cpuid2 *cpuid = NULL;
+	const HcCapability *pmu;
+	gboolean found = FALSE;
+	guint32 version;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_pmu"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	pmu = hc_kvm_test_find(res, "kvm.pmu");
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	cpuid = get_cpuid(fd, KVM_GET_SUPPORTED_CPUID);
+	version = cpuid_reg(cpuid, 0xA, 0, HC_CPUID_EAX, &found) & 0xff;
+	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "kvm.pmu.version")), version);
+	if (g_file_get_contents("/sys/module/kvm/parameters/enable_pmu", &param, NULL, NULL) &&
+	    (param[0] == 'N' || param[0] == '0')) {
+		ck_assert_int_eq(pmu->state, HC_CAP_STATE_DISABLED);
+		/* KVM hides the PMU when the module forbids it */
+		ck_assert_int_eq(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_PMU_CAPABILITY), 0);
+	} else if (version > 0) {
+		ck_assert_int_eq(pmu->state, HC_CAP_STATE_SUPPORTED);
+	}
+	ck_assert_ptr_nonnull(strstr(pmu->reason, "KVM_CAP_PMU_CAPABILITY"));
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_cpuid_table_names)
 {
 	/* QEMU spellings are unique and valid id components */
@@ -219,6 +385,10 @@ cpuid_suite(void)
 	tcase_add_test(tc, test_cpuid_real_features);
 	tcase_add_test(tc, test_cpuid_real_emulated);
 	tcase_add_test(tc, test_cpuid_real_msrs);
+	tcase_add_test(tc, test_cpuid_not_a_device);
+	tcase_add_test(tc, test_cpuid_real_vmx_msrs);
+	tcase_add_test(tc, test_cpuid_real_guest_xsave);
+	tcase_add_test(tc, test_cpuid_real_pmu);
 	suite_add_tcase(s, tc);
 	return s;
 }

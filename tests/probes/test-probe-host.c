@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * probe "host": the real machine against uname(2), boot_id and /proc/cpuinfo read here;
- * the sev-host fixture for mixed microcode and command-line flags.
+ * the sev-host fixture for mixed microcode (in /proc/cpuinfo and per cpu in sysfs) and
+ * command-line flags.
  */
 #include <string.h>
 #include <sys/utsname.h>
@@ -42,6 +43,21 @@ START_TEST(test_host_real_microcode)
 
 	ck_assert(g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL));
 	lines = g_strsplit(cpuinfo, "\n", -1);
+	/* the sysfs view is in the reason exactly when this machine has it */
+	if (access("/sys/devices/system/cpu/cpu0/microcode/version", F_OK) == 0) {
+		g_autofree char *rev = NULL;
+		g_autofree char *on_cpu0 = NULL;
+
+		ck_assert(g_file_get_contents("/sys/devices/system/cpu/cpu0/microcode/version",
+					      &rev,
+					      NULL,
+					      NULL));
+		on_cpu0 = g_strdup_printf("%s on cpu0", g_strstrip(rev));
+		ck_assert_msg(strstr(cap->reason, on_cpu0) != NULL, "%s", cap->reason);
+	} else {
+		ck_assert_ptr_nonnull(
+		    strstr(cap->reason, "no /sys/devices/system/cpu/cpu*/microcode"));
+	}
 	if (cap->state == HC_CAP_STATE_UNSUPPORTED) {
 		ck_assert_ptr_null(strstr(cpuinfo, "\nmicrocode"));
 		return;
@@ -99,6 +115,8 @@ START_TEST(test_host_fixture_sev_host)
 	ck_assert_str_eq(codes[0], "0xa0011d1");
 	ck_assert_str_eq(codes[1], "0xa001173");
 	ck_assert_ptr_nonnull(strstr(mc->reason, "partially applied"));
+	/* bare metal: the per-cpu sysfs revisions are named in the reason */
+	ck_assert_ptr_nonnull(strstr(mc->reason, "0xa0011d1 on cpu0; 0xa001173 on cpu1"));
 	ck_assert_uint_eq(g_strv_length((char **)sizes), 2);
 	ck_assert_str_eq(sizes[0], "2M");
 	ck_assert_str_eq(sizes[1], "1G");

@@ -2,7 +2,8 @@
 /*
  * probe "kvm": fixture sysroots for the paths this machine cannot show (no /dev/kvm, a
  * /dev/kvm that is not the device), and a cross-check of every reported cap against
- * KVM_CHECK_EXTENSION issued here, with the uapi header's ioctl numbers.
+ * KVM_CHECK_EXTENSION issued here, with the uapi header's ioctl numbers; Hyper-V
+ * enlightenments against KVM_GET_SUPPORTED_HV_CPUID issued here.
  */
 #include <errno.h>
 #include <grp.h>
@@ -177,6 +178,48 @@ START_TEST(test_kvm_real_vm_types)
 }
 END_TEST
 
+/* hv-relaxed is 0x40000004 EAX bit 5, hv-vpindex 0x40000003 EAX bit 6 (TLFS) */
+static guint32
+hv_reg(const struct kvm_cpuid2 *c, guint32 leaf)
+{
+	for (guint i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == leaf)
+			return c->entries[i].eax;
+	}
+	return 0;
+}
+
+START_TEST(test_kvm_real_hyperv)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree struct kvm_cpuid2 *c = NULL;
+	const HcCapability *relaxed;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_kvm_real_hyperv"))
+		return;
+	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	relaxed = hc_kvm_test_find(res, "kvm.hyperv.relaxed");
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_HYPERV_CPUID) <= 0) {
+		close(fd);
+		ck_assert_int_eq(relaxed->state, HC_CAP_STATE_UNSUPPORTED);
+		ck_assert_ptr_nonnull(strstr(relaxed->reason, "KVM_CAP_SYS_HYPERV_CPUID=191"));
+		ck_assert_int_eq(hc_kvm_test_find(res, "kvm.hyperv.evmcs")->state,
+				 HC_CAP_STATE_UNSUPPORTED);
+		return;
+	}
+	c = g_malloc0(sizeof(*c) + 64 * sizeof(struct kvm_cpuid_entry2));
+	c->nent = 64;
+	ck_assert_int_eq(ioctl(fd, KVM_GET_SUPPORTED_HV_CPUID, c), 0);
+	close(fd);
+	ck_assert_int_eq(hc_kvm_test_bool(relaxed), (hv_reg(c, 0x40000004) >> 5) & 1);
+	ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, "kvm.hyperv.vpindex")),
+			 (hv_reg(c, 0x40000003) >> 6) & 1);
+}
+END_TEST
+
 static Suite *
 kvm_suite(void)
 {
@@ -190,6 +233,7 @@ kvm_suite(void)
 	tcase_add_test(real, test_kvm_real_access_denied);
 	tcase_add_test(real, test_kvm_real_caps);
 	tcase_add_test(real, test_kvm_real_vm_types);
+	tcase_add_test(real, test_kvm_real_hyperv);
 	suite_add_tcase(s, fixtures);
 	suite_add_tcase(s, real);
 	return s;
