@@ -101,14 +101,6 @@ typedef struct {
 	JsonNode *value; /* borrowed from the catalogue */
 } HcDefaultValue;
 
-/**
- * hc_catalogue_load_full:
- * @known_ids: (nullable): capability ids or dotted prefixes ("cpu.feature.") that exist;
- *	when given, an expression naming anything else is a load error
- */
-HcCatalogue *
-hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GError **error);
-
 /* exact id first, then the longest pattern; NULL when none */
 const HcFeatureDef *
 hc_catalogue_lookup_feature(HcCatalogue *cat, const char *id);

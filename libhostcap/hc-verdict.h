@@ -40,6 +40,15 @@ typedef struct _HcCatalogue HcCatalogue;
  */
 HcCatalogue *
 hc_catalogue_load(const char *const *dirs, GError **error);
+/**
+ * hc_catalogue_load_full:
+ * @known_ids: (nullable): capability ids or dotted prefixes ("cpu.feature.") that probes
+ *	declare; when given, a requirement naming any other capability is a load error
+ *	(HC_ERROR_UNKNOWN_FEATURE naming the file and the id). The daemon passes the registry's
+ *	declared ids plus the prefixes of host-dependent ids.
+ */
+HcCatalogue *
+hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GError **error);
 HcCatalogue *
 hc_catalogue_ref(HcCatalogue *cat);
 void
@@ -57,18 +66,33 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCatalogue, hc_catalogue_unref)
  * @report_json: (out): the report
  */
 gboolean
-hc_check_bootable(HcCatalogue *cat, const char *spec_json, gsize len, HcSnapshot *host,
-		  HcVerdict *verdict, char **report_json, GError **error);
+hc_check_bootable(HcCatalogue *cat,
+		  const char *spec_json,
+		  gsize len,
+		  HcSnapshot *host,
+		  HcVerdict *verdict,
+		  char **report_json,
+		  GError **error);
 
 /* can a VM with @spec_json running on @source come to @target? */
 gboolean
-hc_check_migration(HcCatalogue *cat, const char *spec_json, gsize len, HcSnapshot *source,
-		   HcSnapshot *target, HcVerdict *verdict, char **report_json, GError **error);
+hc_check_migration(HcCatalogue *cat,
+		   const char *spec_json,
+		   gsize len,
+		   HcSnapshot *source,
+		   HcSnapshot *target,
+		   HcVerdict *verdict,
+		   char **report_json,
+		   GError **error);
 
 /* baseline over @snapshots (HcSnapshot*); @spec_json may be NULL */
 gboolean
-hc_check_baseline(HcCatalogue *cat, GPtrArray *snapshots, const char *spec_json, gsize len,
-		  char **report_json, GError **error);
+hc_check_baseline(HcCatalogue *cat,
+		  GPtrArray *snapshots,
+		  const char *spec_json,
+		  gsize len,
+		  char **report_json,
+		  GError **error);
 
 /* translates a QEMU command line (argv[0] is the binary) into a VM spec JSON; options it
  * does not understand are kept in the spec as "unevaluated" and become info findings */

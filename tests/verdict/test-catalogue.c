@@ -365,6 +365,29 @@ START_TEST(test_ids_declared_by_probes)
 }
 END_TEST
 
+/* loading with the registry's declared ids as the known list must succeed */
+START_TEST(test_load_against_registry)
+{
+	g_autofree char *shipped = data_dir();
+	const char *dirs[] = {shipped, NULL};
+	g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCatalogue) cat = NULL;
+
+	for (guint i = 0; i < hc_probe_registry_len; i++) {
+		g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(hc_probe_registry[i]);
+		for (guint j = 0; j < ids->len; j++)
+			g_ptr_array_add(known, g_strdup(g_ptr_array_index(ids, j)));
+	}
+	ck_assert_uint_gt(known->len, 0);
+	for (guint i = 0; dynamic_prefixes[i] != NULL; i++)
+		g_ptr_array_add(known, g_strdup(dynamic_prefixes[i]));
+	g_ptr_array_add(known, NULL);
+	cat = hc_catalogue_load_full(dirs, (const char *const *)known->pdata, &error);
+	ck_assert_msg(cat != NULL, "%s", error ? error->message : "");
+}
+END_TEST
+
 static Suite *
 catalogue_suite(void)
 {
@@ -376,6 +399,7 @@ catalogue_suite(void)
 	tcase_add_test(tc, test_broken_files);
 	tcase_add_test(tc, test_unknown_capability);
 	tcase_add_test(tc, test_ids_declared_by_probes);
+	tcase_add_test(tc, test_load_against_registry);
 	suite_add_tcase(s, tc);
 	return s;
 }
