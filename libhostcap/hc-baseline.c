@@ -11,7 +11,6 @@
 static void
 hc_baseline_capabilities(GPtrArray *snaps, HcReport *report)
 {
-	g_autoptr(GPtrArray) first = hc_snapshot_list(g_ptr_array_index(snaps, 0), NULL);
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	JsonArray *common = json_array_new();
 	JsonObject *differing = json_object_new();
@@ -55,7 +54,6 @@ hc_baseline_capabilities(GPtrArray *snaps, HcReport *report)
 			}
 		}
 	}
-	(void)first;
 	json_object_set_array_member(report->extra, "common_capabilities", common);
 	json_object_set_object_member(report->extra, "differing_capabilities", differing);
 }

@@ -248,8 +248,11 @@ START_TEST(test_uso_finding_text)
 
 	/* with enforce every missing CPU feature is named */
 	hc_test_bootable(cat, golden[7].spec, TRIXIE, &res);
-	ck_assert_ptr_nonnull(strstr(json_to_string(res.root, FALSE), "needs avx512f"));
-	ck_assert_ptr_nonnull(strstr(json_to_string(res.root, FALSE), "needs pcid"));
+	{
+		g_autofree char *text = json_to_string(res.root, FALSE);
+		ck_assert_ptr_nonnull(strstr(text, "needs avx512f"));
+		ck_assert_ptr_nonnull(strstr(text, "needs pcid"));
+	}
 	hc_test_result_clear(&res);
 }
 END_TEST

@@ -52,7 +52,6 @@ START_TEST(test_shipped_loads)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCatalogue) cat = load_shipped(&error);
 	g_autoptr(GPtrArray) platforms = NULL;
-	g_autoptr(GArray) defaults = NULL;
 	g_autoptr(GPtrArray) uso = NULL;
 	const char *version = NULL;
 
@@ -103,7 +102,6 @@ START_TEST(test_shipped_loads)
 		const HcPlatform *b = g_ptr_array_index(platforms, i);
 		ck_assert_int_gt(a->rank, b->rank);
 	}
-	(void)defaults;
 }
 END_TEST
 
