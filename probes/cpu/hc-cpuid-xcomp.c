@@ -5,15 +5,17 @@
  *
  * kernel interfaces: KVM_GET_DEVICE_ATTR (0x4018AEE2) on /dev/kvm, group KVM_X86_GRP_SYSTEM
  * (0), attr KVM_X86_XCOMP_GUEST_SUPP (0): the XCR0 bits a guest may enable (5.17+, needs
- * KVM_CAP_SYS_ATTRIBUTES); arch_prctl(2) ARCH_GET_XCOMP_GUEST_PERM (0x1024) and
- * ARCH_REQ_XCOMP_GUEST_PERM (0x1025) with XFEATURE_XTILE_DATA (18)
- * (Documentation/arch/x86/xstate.rst).
+ * KVM_CAP_SYS_ATTRIBUTES); arch_prctl(2) ARCH_GET_XCOMP_SUPP (0x1021),
+ * ARCH_GET_XCOMP_GUEST_PERM (0x1024) and ARCH_REQ_XCOMP_GUEST_PERM (0x1025) with
+ * XFEATURE_XTILE_DATA (18) (Documentation/arch/x86/xstate.rst).
  *
  * The request changes this process: once granted, the whole process (the daemon) holds the
  * guest permission for AMX tile data until it exits. That is what QEMU does at start for
  * every VM with amx-tile, the permission only lets the process size guest FPU buffers for
  * AMX, and it cannot be dropped again; a probe that only read the permission would report
- * "not yet requested" rather than whether a VM can get AMX.
+ * "not yet requested" rather than whether a VM can get AMX. The kernel freezes a process's
+ * guest permission at its first vCPU (EBUSY afterwards), so when another probe's scratch
+ * vCPU came first, ARCH_GET_XCOMP_SUPP (what any new process may request) decides.
  */
 #include "hc-cpuid-xcomp.h"
 
@@ -26,6 +28,7 @@
 
 #define HC_KVM_X86_GRP_SYSTEM	     0
 #define HC_KVM_X86_XCOMP_GUEST_SUPP  0
+#define HC_ARCH_GET_XCOMP_SUPP	     0x1021
 #define HC_ARCH_GET_XCOMP_GUEST_PERM 0x1024
 #define HC_ARCH_REQ_XCOMP_GUEST_PERM 0x1025
 #define HC_XFEATURE_XTILE_DATA	     18
@@ -89,17 +92,19 @@ xcomp_report_guest_supported(HcProbeContext *ctx, const HcKvm *kvm)
 }
 
 static int
-xcomp_get_perm(guint64 *perm)
+xcomp_get(int option, guint64 *mask)
 {
-	return syscall(SYS_arch_prctl, HC_ARCH_GET_XCOMP_GUEST_PERM, perm) < 0 ? errno : 0;
+	return syscall(SYS_arch_prctl, option, mask) < 0 ? errno : 0;
 }
 
+/* whether a guest may get AMX tile data: a bool, so the fingerprint does not depend on
+ * which probe of this process created a vCPU first */
 static void
 xcomp_report_amx_perm(HcProbeContext *ctx)
 {
 	const guint64 tile = G_GUINT64_CONSTANT(1) << HC_XFEATURE_XTILE_DATA;
-	guint64 perm = 0;
-	int err = xcomp_get_perm(&perm);
+	guint64 perm = 0, supp = 0;
+	int err = xcomp_get(HC_ARCH_GET_XCOMP_GUEST_PERM, &perm);
 
 	if (err != 0) {
 		/* EINVAL: a kernel before 5.17 does not know the option */
@@ -112,37 +117,53 @@ xcomp_report_amx_perm(HcProbeContext *ctx)
 		return;
 	}
 	if (perm & tile) {
-		hc_probe_report_int(ctx,
-				    "cpu.amx.guest_perm",
-				    HC_CAP_STATE_SUPPORTED,
-				    (gint64)perm,
-				    "arch_prctl(ARCH_GET_XCOMP_GUEST_PERM) = %#" G_GINT64_MODIFIER
-				    "x: XTILE_DATA already permitted to this process",
-				    perm);
+		hc_probe_report_bool(ctx,
+				     "cpu.amx.guest_perm",
+				     HC_CAP_STATE_SUPPORTED,
+				     TRUE,
+				     "arch_prctl(ARCH_GET_XCOMP_GUEST_PERM) = %#" G_GINT64_MODIFIER
+				     "x: XTILE_DATA already permitted to this process",
+				     perm);
 		return;
 	}
-	if (syscall(SYS_arch_prctl, HC_ARCH_REQ_XCOMP_GUEST_PERM, HC_XFEATURE_XTILE_DATA) < 0) {
-		err = errno;
-		hc_probe_report_int(ctx,
-				    "cpu.amx.guest_perm",
-				    err == EOPNOTSUPP || err == EINVAL ? HC_CAP_STATE_UNSUPPORTED
-								       : HC_CAP_STATE_UNKNOWN,
-				    (gint64)perm,
-				    "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, XTILE_DATA=18): %s; "
-				    "permitted %#" G_GINT64_MODIFIER "x",
-				    g_strerror(err),
-				    perm);
+	err = xcomp_get(HC_ARCH_GET_XCOMP_SUPP, &supp);
+	if (err != 0 || !(supp & tile)) {
+		hc_probe_report_bool(ctx,
+				     "cpu.amx.guest_perm",
+				     err != 0 ? HC_CAP_STATE_UNKNOWN : HC_CAP_STATE_UNSUPPORTED,
+				     FALSE,
+				     "arch_prctl(ARCH_GET_XCOMP_SUPP) %s%#" G_GINT64_MODIFIER
+				     "x: no XTILE_DATA (bit 18)",
+				     err != 0 ? g_strerror(err) : "= ",
+				     supp);
 		return;
 	}
-	err = xcomp_get_perm(&perm);
-	hc_probe_report_int(
-	    ctx,
-	    "cpu.amx.guest_perm",
-	    err == 0 && (perm & tile) ? HC_CAP_STATE_SUPPORTED : HC_CAP_STATE_UNKNOWN,
-	    (gint64)perm,
-	    "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, XTILE_DATA=18) granted to this "
-	    "process (as QEMU does at start); ARCH_GET_XCOMP_GUEST_PERM = %#" G_GINT64_MODIFIER "x",
-	    perm);
+	if (syscall(SYS_arch_prctl, HC_ARCH_REQ_XCOMP_GUEST_PERM, HC_XFEATURE_XTILE_DATA) == 0) {
+		hc_probe_report_bool(
+		    ctx,
+		    "cpu.amx.guest_perm",
+		    HC_CAP_STATE_SUPPORTED,
+		    TRUE,
+		    "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, XTILE_DATA=18) granted to "
+		    "this process, as QEMU requests it at start");
+		return;
+	}
+	err = errno;
+	/* EBUSY: a vCPU of this process (another probe's scratch VM) froze the permission; a
+	 * new QEMU process asks before its first vCPU, and the kernel supports the feature */
+	hc_probe_report_bool(ctx,
+			     "cpu.amx.guest_perm",
+			     err == EBUSY			  ? HC_CAP_STATE_SUPPORTED
+			     : err == EOPNOTSUPP || err == EINVAL ? HC_CAP_STATE_UNSUPPORTED
+								  : HC_CAP_STATE_UNKNOWN,
+			     err == EBUSY,
+			     "arch_prctl(ARCH_GET_XCOMP_SUPP) = %#" G_GINT64_MODIFIER
+			     "x has XTILE_DATA; ARCH_REQ_XCOMP_GUEST_PERM(18): %s%s",
+			     supp,
+			     g_strerror(err),
+			     err == EBUSY ? " (this process already has a vCPU; a new QEMU process "
+					    "requests it before its first)"
+					  : "");
 }
 
 void

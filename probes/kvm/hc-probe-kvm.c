@@ -4,8 +4,8 @@
  *
  * kernel interfaces (Documentation/virt/kvm/api.rst): open("/dev/kvm", O_RDWR),
  * KVM_GET_API_VERSION (must be 12), KVM_CREATE_VM(0) for a scratch default VM that is
- * closed before the probe returns, KVM_CHECK_EXTENSION on the system fd and on the VM fd
- * (KVM_CAP_CHECK_EXTENSION_VM, 4.0+).
+ * handed to a closer thread once asked (destroying a VM costs milliseconds), KVM_CHECK_EXTENSION on
+ * the system fd and on the VM fd (KVM_CAP_CHECK_EXTENSION_VM, 4.0+).
  *
  * Every cap of hc-kvm-caps.c is reported twice, as the raw integer KVM returns:
  * kvm.cap.<name> from /dev/kvm ("can this host") and kvm.vm.cap.<name> from a default VM
@@ -248,7 +248,7 @@ kvm_run(HcProbeContext *ctx, GError **error)
 	}
 	kvm_report_vm_types(ctx, sys[hc_kvm_cap_lookup(HC_KVM_CAP_VM_TYPES) - hc_kvm_caps]);
 	kvm_report_friendly(ctx, sys, vm, vm_fd, vm_state, vm_reason);
-	hc_kvm_close_fd(vm_fd);
+	hc_kvm_close_vm_deferred(vm_fd, -1);
 	hc_kvm_hyperv_probe(ctx, kvm);
 	return TRUE;
 }

@@ -52,7 +52,7 @@ static const char *const tsc_ids[] = {
     NULL,
 };
 
-/* KVM_GET_TSC_KHZ needs a vCPU, which needs a VM; both are closed before returning */
+/* KVM_GET_TSC_KHZ needs a vCPU, which needs a VM; both go to a closer thread once asked */
 static void
 tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
 {
@@ -101,8 +101,7 @@ tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
 				    khz,
 				    "KVM_GET_TSC_KHZ on a scratch vCPU of a default VM");
 	}
-	hc_kvm_close_fd(vcpu);
-	hc_kvm_close_fd(vm);
+	hc_kvm_close_vm_deferred(vm, vcpu);
 }
 
 static void

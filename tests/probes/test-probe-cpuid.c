@@ -282,7 +282,7 @@ START_TEST(test_cpuid_real_guest_xsave)
 {
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *cap;
-	guint64 mask = 0, perm = 0;
+	guint64 mask = 0, perm = 0, supp = 0;
 	struct kvm_device_attr attr = {
 	    .group = 0, /* system fd attributes: group 0 in 6.1 headers */
 	    .attr = KVM_X86_XCOMP_GUEST_SUPP,
@@ -309,19 +309,50 @@ START_TEST(test_cpuid_real_guest_xsave)
 	}
 	close(fd);
 
-	/* the probe ran in this process: its permission is ours now */
+	/* the probe ran in this process (no vCPU yet): a grant is ours now */
 	cap = hc_kvm_test_find(res, "cpu.amx.guest_perm");
-	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm) < 0) {
+	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supp) < 0 || !(supp & (1u << 18))) {
 		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
 		return;
 	}
-	ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), perm);
-	if (perm & (1u << 18)) {
-		ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_msg(cap->state == HC_CAP_STATE_SUPPORTED, "%s", cap->reason);
+	ck_assert(hc_kvm_test_bool(cap));
+	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm), 0);
+	ck_assert_uint_ne(perm & (1u << 18), 0);
+}
+END_TEST
+
+/* a vCPU freezes the process's guest permission: the answer must not depend on it */
+START_TEST(test_cpuid_real_amx_after_vcpu)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	const HcCapability *cap;
+	guint64 supp = 0, perm = 0;
+	int kvm, vm, vcpu;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_amx_after_vcpu"))
+		return;
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(kvm, 0);
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	ck_assert_int_ge(vm, 0);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	ck_assert_int_ge(vcpu, 0);
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	cap = hc_kvm_test_find(res, "cpu.amx.guest_perm");
+	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm), 0);
+	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supp), 0);
+	if (!(supp & (1u << 18))) {
+		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	} else {
-		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
-		ck_assert_int_lt(syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, 18), 0);
+		ck_assert_msg(cap->state == HC_CAP_STATE_SUPPORTED, "%s", cap->reason);
+		/* frozen: the request fails here, which the reason says */
+		if (!(perm & (1u << 18)))
+			ck_assert_ptr_nonnull(strstr(cap->reason, "already has a vCPU"));
 	}
+	close(vcpu);
+	close(vm);
+	close(kvm);
 }
 END_TEST
 
@@ -388,6 +419,7 @@ cpuid_suite(void)
 	tcase_add_test(tc, test_cpuid_not_a_device);
 	tcase_add_test(tc, test_cpuid_real_vmx_msrs);
 	tcase_add_test(tc, test_cpuid_real_guest_xsave);
+	tcase_add_test(tc, test_cpuid_real_amx_after_vcpu);
 	tcase_add_test(tc, test_cpuid_real_pmu);
 	suite_add_tcase(s, tc);
 	return s;
