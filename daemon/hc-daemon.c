@@ -9,6 +9,7 @@
 
 #include "hc-access.h"
 #include "hc-bus.h"
+#include "hc-cache.h"
 #include "hc-daemon-config.h"
 #include "hc-daemon.h"
 #include "hc-notify.h"
@@ -58,6 +59,8 @@ struct _HcDaemon {
 	GError *catalogue_error;
 
 	HcSnapshot *snapshot; /* current, published: never modified in place */
+	HcSnapshot *previous; /* a cached snapshot of another key: never served, history only */
+	gint64 cache_saved_usec;
 	HcDaemonState state;
 
 	/* the next pass: probes asked for (all when queued_all) and who waits for it */
@@ -209,6 +212,7 @@ hc_daemon_free(HcDaemon *daemon)
 	g_clear_pointer(&daemon->signal_sources, g_ptr_array_unref);
 	g_clear_pointer(&daemon->notify, hc_notify_free);
 	g_clear_pointer(&daemon->snapshot, hc_snapshot_unref);
+	g_clear_pointer(&daemon->previous, hc_snapshot_unref);
 	g_clear_pointer(&daemon->queued_names, g_hash_table_unref);
 	g_clear_pointer(&daemon->queued_waiters, g_array_unref);
 	g_clear_pointer(&daemon->running_waiters, g_array_unref);
@@ -440,6 +444,66 @@ hc_daemon_refresh(HcDaemon *daemon,
 	return TRUE;
 }
 
+static HcCacheKey *
+hc_daemon_cache_key(HcDaemon *daemon)
+{
+	g_autofree char *config_hash = hc_daemon_config_probe_hash(daemon->config);
+
+	return hc_cache_key_new_current(daemon->sysroot,
+					(const char *const *)daemon->data_dirs,
+					daemon->catalogue != NULL
+					    ? hc_catalogue_get_hash(daemon->catalogue)
+					    : NULL,
+					config_hash);
+}
+
+/* a valid cache is served at once (State stays "probing" until the first pass has
+ * revalidated it); anything else is said once, and the first pass starts from nothing */
+static gboolean
+hc_daemon_load_cache(HcDaemon *daemon)
+{
+	g_autoptr(HcCacheKey) key = hc_daemon_cache_key(daemon);
+	g_autoptr(HcSnapshot) snap = NULL;
+	g_autofree char *reason = NULL;
+	g_autofree char *path = g_build_filename(daemon->cache_dir, HC_CACHE_FILE_NAME, NULL);
+	gint64 saved_usec = 0;
+
+	switch (hc_cache_load(daemon->cache_dir, key, &snap, &saved_usec, &reason)) {
+	case HC_CACHE_VALID:
+		g_message("%s: serving generation %" G_GUINT64_FORMAT " at once, revalidating",
+			  path,
+			  hc_snapshot_get_generation(snap));
+		daemon->snapshot = g_steal_pointer(&snap);
+		daemon->cache_saved_usec = saved_usec;
+		hc_notify_snapshot(daemon->notify, daemon->snapshot, hc_daemon_get_n_probes(daemon));
+		return TRUE;
+	case HC_CACHE_STALE:
+		g_message("%s: %s, probing afresh", path, reason);
+		daemon->previous = g_steal_pointer(&snap);
+		return FALSE;
+	case HC_CACHE_MISSING:
+		g_debug("%s: no cache yet", path);
+		return FALSE;
+	case HC_CACHE_INVALID:
+	default:
+		g_warning("%s: %s; discarding it and probing afresh", path, reason);
+		return FALSE;
+	}
+}
+
+static void
+hc_daemon_save_cache(HcDaemon *daemon)
+{
+	g_autoptr(HcCacheKey) key = hc_daemon_cache_key(daemon);
+	g_autoptr(GError) error = NULL;
+
+	if (!hc_cache_save(daemon->cache_dir, key, daemon->snapshot, &error)) {
+		g_warning("%s/%s: %s, ignoring", daemon->cache_dir, HC_CACHE_FILE_NAME, error->message);
+		return;
+	}
+	daemon->cache_saved_usec = g_get_real_time();
+}
+
 static void
 hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 {
@@ -452,6 +516,7 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 		g_message("generation %" G_GUINT64_FORMAT ", capabilities changed: %u",
 			  generation,
 			  changed->len);
+	hc_daemon_save_cache(daemon);
 	if (daemon->bus != NULL) {
 		if (changed->len > 0) {
 			hc_bus_emit_capabilities_changed(daemon->bus, generation, changed);
@@ -484,6 +549,8 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 	changed = hc_snapshot_diff(daemon->snapshot, next);
 	if (daemon->snapshot != NULL)
 		generation = hc_snapshot_get_generation(daemon->snapshot);
+	else if (daemon->previous != NULL)
+		generation = hc_snapshot_get_generation(daemon->previous); /* stays monotonic */
 	/* the generation only moves when the platform did: first snapshot, or a change */
 	if (daemon->snapshot == NULL || changed->len > 0)
 		generation++;
@@ -572,6 +639,8 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 	hc_daemon_load_catalogue(daemon);
 	daemon->bus = hc_bus_new(daemon, daemon->bus_kind, daemon->address, error);
 	if (daemon->bus == NULL)
+		return FALSE;
+	if (hc_daemon_load_cache(daemon) && !hc_bus_request_name(daemon->bus, error))
 		return FALSE;
 	if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, error))
 		return FALSE;

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hostcap/hc-dbus.h"
+#include "hostcap/hc-error.h"
+
+#include "hc-cache.h"
+
+/* the snapshot's own limit plus room for the wrapper and key */
+#define HC_CACHE_MAX_BYTES (HC_LIMIT_SNAPSHOT_BYTES + 64 * 1024)
+
+/* a regular file only (a FIFO or device must not block or feed the daemon); O_NONBLOCK so
+ * that opening a FIFO left in its place cannot hang the start */
+static gboolean
+hc_cache_read(const char *path, char **data, gsize *len, gboolean *missing, char **reason)
+{
+	g_autofree char *buf = NULL;
+	struct stat st;
+	gsize got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0) {
+		*missing = errno == ENOENT;
+		*reason = g_strdup_printf("cannot open: %s", g_strerror(errno));
+		return FALSE;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > HC_CACHE_MAX_BYTES) {
+		*reason = !S_ISREG(st.st_mode)
+			      ? g_strdup("not a regular file")
+			      : g_strdup_printf("larger than %d bytes", HC_CACHE_MAX_BYTES);
+		close(fd);
+		return FALSE;
+	}
+	buf = g_malloc((gsize)st.st_size + 1);
+	while (got < (gsize)st.st_size) {
+		ssize_t n = read(fd, buf + got, (gsize)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*reason = g_strdup_printf("cannot read: %s",
+						  n < 0 ? g_strerror(errno) : "file shrank");
+			close(fd);
+			return FALSE;
+		}
+		got += (gsize)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = g_steal_pointer(&buf);
+	*len = got;
+	return TRUE;
+}
+
+/* the wrapper's members, strictly: nothing missing, nothing extra */
+static gboolean
+hc_cache_check_wrapper(JsonObject *obj, char **reason)
+{
+	static const char *const members[] = {"format", "key", "saved_usec", "snapshot"};
+	const char *format;
+	JsonNode *saved;
+
+	format = json_object_has_member(obj, "format")
+		     ? json_object_get_string_member_with_default(obj, "format", NULL)
+		     : NULL;
+	if (g_strcmp0(format, HC_CACHE_FORMAT) != 0) {
+		*reason = g_strdup_printf("foreign format %s%s%s, expected " HC_CACHE_FORMAT,
+					  format != NULL ? "'" : "",
+					  format != NULL ? format : "(none)",
+					  format != NULL ? "'" : "");
+		return FALSE;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
+		if (!json_object_has_member(obj, members[i])) {
+			*reason = g_strdup_printf("$.%s: missing", members[i]);
+			return FALSE;
+		}
+	}
+	if (json_object_get_size(obj) != G_N_ELEMENTS(members)) {
+		*reason = g_strdup("$: unexpected members");
+		return FALSE;
+	}
+	saved = json_object_get_member(obj, "saved_usec");
+	if (!JSON_NODE_HOLDS_VALUE(saved) || json_node_get_value_type(saved) != G_TYPE_INT64) {
+		*reason = g_strdup("$.saved_usec: expected an integer");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static HcSnapshot *
+hc_cache_parse_snapshot(JsonNode *node, char **reason)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autofree char *text = NULL;
+	HcSnapshot *snap;
+	gsize len = 0;
+
+	json_generator_set_root(gen, node);
+	text = json_generator_to_data(gen, &len);
+	snap = hc_snapshot_from_json(text, len, &error);
+	if (snap == NULL)
+		*reason = g_strdup_printf("snapshot: %s", error->message);
+	return snap;
+}
+
+HcCacheStatus
+hc_cache_load(const char *dir,
+	      const HcCacheKey *key,
+	      HcSnapshot **snapshot,
+	      gint64 *saved_usec,
+	      char **reason)
+{
+	g_autofree char *path = g_build_filename(dir, HC_CACHE_FILE_NAME, NULL);
+	g_autoptr(JsonParser) parser = json_parser_new_immutable();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCacheKey) cached = NULL;
+	g_autoptr(HcSnapshot) snap = NULL;
+	g_autofree char *data = NULL;
+	gboolean missing = FALSE;
+	JsonObject *obj;
+	gsize len = 0;
+
+	*snapshot = NULL;
+	if (!hc_cache_read(path, &data, &len, &missing, reason))
+		return missing ? HC_CACHE_MISSING : HC_CACHE_INVALID;
+	if (len == 0) {
+		*reason = g_strdup("empty file");
+		return HC_CACHE_INVALID;
+	}
+	if (!json_parser_load_from_data(parser, data, (gssize)len, &error)) {
+		*reason = g_strdup_printf("not JSON (truncated?): %s", error->message);
+		return HC_CACHE_INVALID;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		*reason = g_strdup("$: expected an object");
+		return HC_CACHE_INVALID;
+	}
+	obj = json_node_get_object(json_parser_get_root(parser));
+	if (!hc_cache_check_wrapper(obj, reason))
+		return HC_CACHE_INVALID;
+	cached = hc_cache_key_from_json(json_object_get_member(obj, "key"), "$.key", &error);
+	if (cached == NULL) {
+		*reason = g_strdup(error->message);
+		return HC_CACHE_INVALID;
+	}
+	snap = hc_cache_parse_snapshot(json_object_get_member(obj, "snapshot"), reason);
+	if (snap == NULL)
+		return HC_CACHE_INVALID;
+	*saved_usec = json_object_get_int_member(obj, "saved_usec");
+	*snapshot = g_steal_pointer(&snap);
+	*reason = hc_cache_key_compare(cached, key);
+	return *reason == NULL ? HC_CACHE_VALID : HC_CACHE_STALE;
+}
+
+gboolean
+hc_cache_save(const char *dir, const HcCacheKey *key, HcSnapshot *snap, GError **error)
+{
+	g_autofree char *path = g_build_filename(dir, HC_CACHE_FILE_NAME, NULL);
+	g_autofree char *snap_json = hc_snapshot_to_json(snap, FALSE);
+	g_autoptr(JsonParser) parser = json_parser_new_immutable();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+	JsonObject *obj = json_object_new();
+	gsize len = 0;
+
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		json_object_unref(obj);
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "creating %s: %s",
+			    dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!json_parser_load_from_data(parser, snap_json, -1, error)) {
+		json_object_unref(obj);
+		g_prefix_error(error, "re-reading the snapshot: ");
+		return FALSE;
+	}
+	json_object_set_string_member(obj, "format", HC_CACHE_FORMAT);
+	json_object_set_member(obj, "key", hc_cache_key_to_json(key));
+	json_object_set_int_member(obj, "saved_usec", g_get_real_time());
+	json_object_set_member(obj, "snapshot", json_node_copy(json_parser_get_root(parser)));
+	root = json_node_init_object(json_node_alloc(), obj);
+	json_object_unref(obj);
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, &len);
+	/* CONSISTENT: temporary file + rename; DURABLE: fsync before the rename */
+	if (!g_file_set_contents_full(path,
+				      text,
+				      (gssize)len,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0644,
+				      error)) {
+		g_prefix_error(error, "writing the cache: ");
+		return FALSE;
+	}
+	return TRUE;
+}
