@@ -12,6 +12,7 @@
 #include "hc-cache.h"
 #include "hc-daemon-config.h"
 #include "hc-daemon.h"
+#include "hc-history.h"
 #include "hc-notify.h"
 #include "hc-prober.h"
 
@@ -138,9 +139,7 @@ hc_daemon_load_config(HcDaemon *daemon)
 	daemon->engine_opts.disabled_probes = (const char *const *)config->disabled_probes;
 	daemon->engine_opts.qemu_user = config->qemu_user;
 	daemon->engine_opts.default_timeout_msec = config->probe_timeout_sec * 1000;
-	hc_access_set_policy(daemon->access,
-			     config->admin_group,
-			     config->refresh_limit_per_minute);
+	hc_access_set_policy(daemon->access, config->admin_group, config->refresh_limit_per_minute);
 }
 
 HcDaemon *
@@ -449,12 +448,11 @@ hc_daemon_cache_key(HcDaemon *daemon)
 {
 	g_autofree char *config_hash = hc_daemon_config_probe_hash(daemon->config);
 
-	return hc_cache_key_new_current(daemon->sysroot,
-					(const char *const *)daemon->data_dirs,
-					daemon->catalogue != NULL
-					    ? hc_catalogue_get_hash(daemon->catalogue)
-					    : NULL,
-					config_hash);
+	return hc_cache_key_new_current(
+	    daemon->sysroot,
+	    (const char *const *)daemon->data_dirs,
+	    daemon->catalogue != NULL ? hc_catalogue_get_hash(daemon->catalogue) : NULL,
+	    config_hash);
 }
 
 /* a valid cache is served at once (State stays "probing" until the first pass has
@@ -475,7 +473,9 @@ hc_daemon_load_cache(HcDaemon *daemon)
 			  hc_snapshot_get_generation(snap));
 		daemon->snapshot = g_steal_pointer(&snap);
 		daemon->cache_saved_usec = saved_usec;
-		hc_notify_snapshot(daemon->notify, daemon->snapshot, hc_daemon_get_n_probes(daemon));
+		hc_notify_snapshot(daemon->notify,
+				   daemon->snapshot,
+				   hc_daemon_get_n_probes(daemon));
 		return TRUE;
 	case HC_CACHE_STALE:
 		g_message("%s: %s, probing afresh", path, reason);
@@ -498,10 +498,35 @@ hc_daemon_save_cache(HcDaemon *daemon)
 	g_autoptr(GError) error = NULL;
 
 	if (!hc_cache_save(daemon->cache_dir, key, daemon->snapshot, &error)) {
-		g_warning("%s/%s: %s, ignoring", daemon->cache_dir, HC_CACHE_FILE_NAME, error->message);
+		g_warning("%s/%s: %s, ignoring",
+			  daemon->cache_dir,
+			  HC_CACHE_FILE_NAME,
+			  error->message);
 		return;
 	}
 	daemon->cache_saved_usec = g_get_real_time();
+}
+
+/* one history line per commit that changed something; the first pass after a restart is
+ * compared with what the last run cached, so a reboot into another kernel is recorded */
+static void
+hc_daemon_record_history(HcDaemon *daemon, HcSnapshot *old, HcSnapshot *next, GPtrArray *changed)
+{
+	g_autoptr(GPtrArray) since_previous = NULL;
+	g_autoptr(HcSnapshot) previous = g_steal_pointer(&daemon->previous);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *line = NULL;
+	HcSnapshot *base = old;
+
+	if (old == NULL && previous != NULL) {
+		base = previous;
+		changed = since_previous = hc_snapshot_diff(previous, next);
+	}
+	if (changed->len == 0)
+		return;
+	line = hc_history_format_entry(base, next, changed);
+	if (!hc_history_append(daemon->state_dir, daemon->config->history_max_bytes, line, &error))
+		g_warning("%s, ignoring", error->message);
 }
 
 static void
@@ -517,6 +542,7 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 			  generation,
 			  changed->len);
 	hc_daemon_save_cache(daemon);
+	hc_daemon_record_history(daemon, old, next, changed);
 	if (daemon->bus != NULL) {
 		if (changed->len > 0) {
 			hc_bus_emit_capabilities_changed(daemon->bus, generation, changed);
