@@ -192,3 +192,24 @@ hc_capability_id_matches(const char *id, const char *pattern)
 	/* "kvm." matches by itself; "kvm" needs the dot to follow in @id */
 	return pattern[len - 1] == '.' || id[len] == '.';
 }
+
+/* live quantities: see hc_capability_id_is_volatile(); '*' spans dots */
+static const char *const hc_volatile_patterns[] = {
+    "mem.available_kib",
+    "mem.committed_as_kib",
+    "mem.hugepages.*.free",
+    "mem.hugepages.*.resv",
+    "mem.hugepages.*.surplus",
+    "fs.aio_nr",
+};
+
+gboolean
+hc_capability_id_is_volatile(const char *id)
+{
+	g_return_val_if_fail(id != NULL, FALSE);
+	for (guint i = 0; i < G_N_ELEMENTS(hc_volatile_patterns); i++) {
+		if (g_pattern_match_simple(hc_volatile_patterns[i], id))
+			return TRUE;
+	}
+	return FALSE;
+}

@@ -348,8 +348,10 @@ hc_snapshot_list_probes(const HcSnapshot *snap)
  * element can forge a field boundary. The value field is empty when there is no value,
  * otherwise its GVariant type string, '=', and the canonical text: "true"/"false" for b,
  * the decimal for x, the raw bytes for s, and for as the elements each written as a
- * length-prefixed field. Reasons, probe names, host identity, generation and timestamps are
- * deliberately left out: equal fingerprints mean equal platforms.
+ * length-prefixed field. The value field is also empty for volatile ids (live quantities
+ * such as free hugepages, see hc_capability_id_is_volatile()). Reasons, probe names, host
+ * identity, generation and timestamps are deliberately left out: equal fingerprints mean
+ * equal platforms.
  */
 static void
 hc_fp_field(GString *out, const char *data, gsize len)
@@ -409,7 +411,7 @@ hc_snapshot_compute_fingerprint(const HcSnapshot *snap)
 
 		hc_fp_field_str(input, cap->id);
 		hc_fp_field_str(input, hc_cap_state_to_string(cap->state));
-		hc_fp_value(input, cap->value);
+		hc_fp_value(input, hc_capability_id_is_volatile(cap->id) ? NULL : cap->value);
 	}
 	g_checksum_update(sum, (const guchar *)input->str, (gssize)input->len);
 	return g_strconcat("sha256:", g_checksum_get_string(sum), NULL);
@@ -467,9 +469,15 @@ hc_snapshot_diff(const HcSnapshot *old, const HcSnapshot *new_snap)
 	g_hash_table_iter_init(&iter, new_snap->caps);
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
 		const HcCapability *cap = value;
+		const HcCapability *before = hc_snapshot_lookup(old, cap->id);
 
-		if (!hc_capability_equal(hc_snapshot_lookup(old, cap->id), cap))
-			g_ptr_array_add(ids, g_strdup(cap->id));
+		if (hc_capability_equal(before, cap))
+			continue;
+		/* a live quantity moving is not a platform change; its state changing is */
+		if (before != NULL && before->state == cap->state &&
+		    hc_capability_id_is_volatile(cap->id))
+			continue;
+		g_ptr_array_add(ids, g_strdup(cap->id));
 	}
 	if (old != NULL) {
 		g_hash_table_iter_init(&iter, old->caps);

@@ -66,6 +66,18 @@ hc_capability_id_is_valid(const char *id);
 gboolean
 hc_capability_value_type_is_valid(const GVariantType *type);
 
+/**
+ * hc_capability_id_is_volatile:
+ *
+ * TRUE for ids whose value is a live quantity rather than a property of the platform (free
+ * memory, free and reserved hugepages, committed memory, in-flight AIO contexts). Their
+ * values are refreshed on every probe pass but left out of the fingerprint and of change
+ * detection (hc_snapshot_diff()), so two identical hosts share a fingerprint and the
+ * generation only moves when the platform does. A change of *state* still counts.
+ */
+gboolean
+hc_capability_id_is_volatile(const char *id);
+
 /* human-readable value ("1024", "yes", "6.1.0", "a, b"); "" when there is none */
 char *
 hc_capability_value_to_string(const HcCapability *cap);

@@ -120,7 +120,8 @@ independent_fingerprint(HcSnapshot *snap)
 		fp_field(in,
 			 hc_cap_state_to_string(cap->state),
 			 strlen(hc_cap_state_to_string(cap->state)));
-		if (cap->value != NULL) {
+		/* documented: volatile ids contribute an empty value field */
+		if (cap->value != NULL && !hc_capability_id_is_volatile(cap->id)) {
 			g_string_append_printf(v, "%s=", g_variant_get_type_string(cap->value));
 			if (g_variant_is_of_type(cap->value, G_VARIANT_TYPE("b")))
 				g_string_append(v,
@@ -316,6 +317,60 @@ START_TEST(test_diff)
 		ck_assert_str_eq(g_ptr_array_index(changed, i), expected[i]);
 
 	ck_assert_uint_eq(from_nothing->len, hc_snapshot_get_size(old));
+}
+END_TEST
+
+START_TEST(test_volatile_ids)
+{
+	const char *const volatile_ids[] = {"mem.available_kib",
+					    "mem.committed_as_kib",
+					    "mem.hugepages.2m.free",
+					    "mem.hugepages.1g.node1.free",
+					    "mem.hugepages.2m.resv",
+					    "fs.aio_nr"};
+	const char *const stable_ids[] = {"mem.total_kib",
+					  "mem.hugepages.2m.total",
+					  "mem.hugepages.sizes",
+					  "kvm.vcpus.max",
+					  "fs.aio_max_nr",
+					  "net.tap.uso"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(volatile_ids); i++)
+		ck_assert_msg(hc_capability_id_is_volatile(volatile_ids[i]), "%s", volatile_ids[i]);
+	for (guint i = 0; i < G_N_ELEMENTS(stable_ids); i++)
+		ck_assert_msg(!hc_capability_id_is_volatile(stable_ids[i]), "%s", stable_ids[i]);
+}
+END_TEST
+
+START_TEST(test_volatile_values_are_not_platform_changes)
+{
+	g_autoptr(HcSnapshot) a = sample_snapshot(FALSE);
+	g_autoptr(HcSnapshot) b = sample_snapshot(FALSE);
+	g_autoptr(GPtrArray) moved = NULL;
+	g_autoptr(GPtrArray) gone = NULL;
+
+	add_cap(a,
+		"mem.hugepages.2m.free",
+		HC_CAP_STATE_SUPPORTED,
+		g_variant_new_int64(512),
+		"",
+		"memory");
+	add_cap(b,
+		"mem.hugepages.2m.free",
+		HC_CAP_STATE_SUPPORTED,
+		g_variant_new_int64(3),
+		"",
+		"memory");
+	/* two identical hosts with different free pages share a fingerprint */
+	ck_assert_str_eq(hc_snapshot_get_fingerprint(a), hc_snapshot_get_fingerprint(b));
+	moved = hc_snapshot_diff(a, b);
+	ck_assert_uint_eq(moved->len, 0);
+	/* but the pool disappearing (a state change) is a change */
+	add_cap(b, "mem.hugepages.2m.free", HC_CAP_STATE_UNKNOWN, NULL, "unreadable", "memory");
+	gone = hc_snapshot_diff(a, b);
+	ck_assert_uint_eq(gone->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(gone, 0), "mem.hugepages.2m.free");
+	ck_assert_str_ne(hc_snapshot_get_fingerprint(a), hc_snapshot_get_fingerprint(b));
 }
 END_TEST
 
@@ -791,6 +846,8 @@ snapshot_suite(void)
 	tcase_add_test(model, test_accessors_and_list);
 	tcase_add_test(model, test_copy_is_deep);
 	tcase_add_test(model, test_diff);
+	tcase_add_test(model, test_volatile_ids);
+	tcase_add_test(model, test_volatile_values_are_not_platform_changes);
 	tcase_add_test(model, test_probe_status_names);
 	suite_add_tcase(s, model);
 
