@@ -12,9 +12,12 @@
 #include "hc-cache.h"
 #include "hc-daemon-config.h"
 #include "hc-daemon.h"
+#include "hc-debounce.h"
+#include "hc-devwatch.h"
 #include "hc-history.h"
 #include "hc-notify.h"
 #include "hc-prober.h"
+#include "hc-uevent.h"
 
 /* signals the loop handles; blocked before any thread exists so none of them sees them */
 static const int hc_daemon_signals[] = {SIGTERM, SIGINT, SIGHUP};
@@ -47,6 +50,9 @@ struct _HcDaemon {
 	guint cli_probe_timeout_sec; /* --probe-timeout-sec: overrides ProbeTimeoutSec= */
 	HcDaemonConfig *config;	     /* engine_opts borrows from it */
 	HcAccess *access;
+	HcDebounce *debounce; /* uevents and /dev changes, batched into Refresh calls */
+	HcUevent *uevent;
+	HcDevwatch *devwatch;
 	HcEngineOptions engine_opts;
 
 	sd_event *event;
@@ -208,6 +214,9 @@ hc_daemon_free(HcDaemon *daemon)
 		hc_daemon_fail_waiters(daemon->queued_waiters, stopping);
 	g_clear_pointer(&daemon->bus, hc_bus_free);
 	g_clear_pointer(&daemon->prober, hc_prober_free);
+	g_clear_pointer(&daemon->uevent, hc_uevent_free);
+	g_clear_pointer(&daemon->devwatch, hc_devwatch_free);
+	g_clear_pointer(&daemon->debounce, hc_debounce_free);
 	g_clear_pointer(&daemon->signal_sources, g_ptr_array_unref);
 	g_clear_pointer(&daemon->notify, hc_notify_free);
 	g_clear_pointer(&daemon->snapshot, hc_snapshot_unref);
@@ -641,6 +650,36 @@ hc_daemon_add_signals(HcDaemon *daemon, GError **error)
 	return TRUE;
 }
 
+static void
+hc_daemon_on_change(const char *const *probes, const char *why, gpointer user_data)
+{
+	HcDaemon *daemon = user_data;
+	g_autofree char *names = g_strjoinv(" ", (char **)probes);
+	g_autoptr(GError) error = NULL;
+
+	g_message("%s: probing %s again", why, names);
+	if (!hc_daemon_refresh(daemon, probes, NULL, NULL, &error))
+		g_warning("re-probing %s: %s, ignoring", names, error->message);
+}
+
+/* a host whose changes cannot be watched is still worth serving: say so and go on */
+static void
+hc_daemon_watch_changes(HcDaemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+
+	daemon->debounce = hc_debounce_new(daemon->event, "changes", hc_daemon_on_change, daemon);
+	daemon->uevent = hc_uevent_new(daemon->event, daemon->debounce, &error);
+	if (daemon->uevent == NULL) {
+		g_warning("%s: uevents will not re-run probes", error->message);
+		g_clear_error(&error);
+	}
+	daemon->devwatch =
+	    hc_devwatch_new(daemon->event, daemon->sysroot, daemon->debounce, &error);
+	if (daemon->devwatch == NULL)
+		g_warning("%s: /dev changes will not re-run probes", error->message);
+}
+
 void
 hc_daemon_name_acquired(HcDaemon *daemon)
 {
@@ -668,6 +707,7 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 		return FALSE;
 	if (hc_daemon_load_cache(daemon) && !hc_bus_request_name(daemon->bus, error))
 		return FALSE;
+	hc_daemon_watch_changes(daemon);
 	if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, error))
 		return FALSE;
 	r = sd_event_loop(daemon->event);
