@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <signal.h>
+#include <systemd/sd-daemon.h>
 
 #include "hc-config.h"
 #include "hc-engine.h"
@@ -53,6 +54,9 @@ struct _HcDaemon {
 	HcDebounce *debounce; /* uevents and /dev changes, batched into Refresh calls */
 	HcUevent *uevent;
 	HcDevwatch *devwatch;
+	sd_event_source *tick; /* WATCHDOG=1 and a STATUS= that keeps the cache age current */
+	guint64 tick_usec;
+	gboolean watchdog;
 	HcEngineOptions engine_opts;
 
 	sd_event *event;
@@ -120,6 +124,8 @@ hc_daemon_block_signals(GError **error)
 
 static void
 hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data);
+static void
+hc_daemon_update_status(HcDaemon *daemon);
 
 /* the engine reads its options when a pass starts, so swapping them between passes is safe;
  * a file that does not parse keeps what worked (the defaults at start) */
@@ -217,6 +223,7 @@ hc_daemon_free(HcDaemon *daemon)
 	g_clear_pointer(&daemon->uevent, hc_uevent_free);
 	g_clear_pointer(&daemon->devwatch, hc_devwatch_free);
 	g_clear_pointer(&daemon->debounce, hc_debounce_free);
+	daemon->tick = sd_event_source_disable_unref(daemon->tick);
 	g_clear_pointer(&daemon->signal_sources, g_ptr_array_unref);
 	g_clear_pointer(&daemon->notify, hc_notify_free);
 	g_clear_pointer(&daemon->snapshot, hc_snapshot_unref);
@@ -599,6 +606,7 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 	hc_daemon_start_queued(daemon);
 	hc_daemon_update_state(daemon);
 	hc_notify_snapshot(daemon->notify, daemon->snapshot, hc_daemon_get_n_probes(daemon));
+	hc_daemon_update_status(daemon);
 	for (guint i = 0; i < waiters->len; i++) {
 		HcRefreshWaiter *w = &g_array_index(waiters, HcRefreshWaiter, i);
 		w->func(generation, NULL, w->user_data);
@@ -647,6 +655,103 @@ hc_daemon_add_signals(HcDaemon *daemon, GError **error)
 		(void)sd_event_source_set_priority(source, SD_EVENT_PRIORITY_IMPORTANT);
 		g_ptr_array_add(daemon->signal_sources, source);
 	}
+	return TRUE;
+}
+
+/* STATUS= refresh without a watchdog: often enough for the cache age to read right */
+#define HC_DAEMON_STATUS_USEC (60 * G_USEC_PER_SEC)
+
+static char *
+hc_daemon_format_age(gint64 usec)
+{
+	gint64 sec = MAX(usec, 0) / G_USEC_PER_SEC;
+
+	if (sec < 120)
+		return g_strdup_printf("%" G_GINT64_FORMAT " s", sec);
+	if (sec < 2 * 3600)
+		return g_strdup_printf("%" G_GINT64_FORMAT " min", sec / 60);
+	if (sec < 2 * 86400)
+		return g_strdup_printf("%" G_GINT64_FORMAT " h", sec / 3600);
+	return g_strdup_printf("%" G_GINT64_FORMAT " days", sec / 86400);
+}
+
+/* STATUS=: the snapshot's counts, what the daemon is doing and how old the cache file is */
+static void
+hc_daemon_update_status(HcDaemon *daemon)
+{
+	g_autofree char *base = NULL;
+	g_autofree char *age = NULL;
+	g_autofree char *cache = NULL;
+	g_autofree char *status = NULL;
+
+	if (daemon->snapshot == NULL)
+		return;
+	base = hc_notify_format_status(daemon->snapshot, hc_daemon_get_n_probes(daemon));
+	age = hc_daemon_format_age(g_get_real_time() - daemon->cache_saved_usec);
+	cache = daemon->cache_saved_usec == 0 ? g_strdup("cache not saved")
+					      : g_strdup_printf("cache saved %s ago", age);
+	status = g_strdup_printf("%s; %s; %s",
+				 base,
+				 daemon->state == HC_DAEMON_STATE_PROBING
+				     ? "probing (revalidating)"
+				     : hc_daemon_state_to_string(daemon->state),
+				 cache);
+	hc_notify_status(daemon->notify, status);
+}
+
+static int
+hc_daemon_on_tick(sd_event_source *s, uint64_t usec, void *user_data)
+{
+	HcDaemon *daemon = user_data;
+	int r;
+
+	if (daemon->watchdog) {
+		r = sd_notify(0, "WATCHDOG=1");
+		if (r < 0)
+			g_warning("sd_notify(WATCHDOG=1): %s, ignoring", g_strerror(-r));
+	}
+	hc_daemon_update_status(daemon);
+	r = sd_event_source_set_time(s, usec + daemon->tick_usec);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(s, SD_EVENT_ON);
+	if (r < 0)
+		g_warning("re-arming the status timer: %s, ignoring", g_strerror(-r));
+	return 0;
+}
+
+/* WatchdogSec=: ping at half the interval, from the loop, so a stuck loop is caught */
+static gboolean
+hc_daemon_start_tick(HcDaemon *daemon, GError **error)
+{
+	uint64_t watchdog_usec = 0;
+	uint64_t now = 0;
+	int r;
+
+	daemon->watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0;
+	daemon->tick_usec = daemon->watchdog ? MIN(watchdog_usec / 2, HC_DAEMON_STATUS_USEC)
+					     : HC_DAEMON_STATUS_USEC;
+	r = sd_event_now(daemon->event, CLOCK_MONOTONIC, &now);
+	if (r >= 0)
+		r = sd_event_add_time(daemon->event,
+				      &daemon->tick,
+				      CLOCK_MONOTONIC,
+				      now + daemon->tick_usec,
+				      daemon->tick_usec / 10,
+				      hc_daemon_on_tick,
+				      daemon);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(daemon->tick, SD_EVENT_ON);
+	if (r < 0) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "adding the watchdog timer: %s",
+			    g_strerror(-r));
+		return FALSE;
+	}
+	if (daemon->watchdog)
+		g_debug("watchdog: pinging every %" G_GUINT64_FORMAT " ms",
+			daemon->tick_usec / 1000);
 	return TRUE;
 }
 
@@ -708,8 +813,11 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 	if (hc_daemon_load_cache(daemon) && !hc_bus_request_name(daemon->bus, error))
 		return FALSE;
 	hc_daemon_watch_changes(daemon);
+	if (!hc_daemon_start_tick(daemon, error))
+		return FALSE;
 	if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, error))
 		return FALSE;
+	hc_daemon_update_status(daemon);
 	r = sd_event_loop(daemon->event);
 	if (daemon->fatal_error != NULL) {
 		g_propagate_error(error, g_steal_pointer(&daemon->fatal_error));

@@ -241,6 +241,28 @@ START_TEST(test_warm_start_answers_before_probes)
 }
 END_TEST
 
+/* WatchdogSec= hands the daemon WATCHDOG_USEC: it pings from its loop and keeps STATUS=
+ * current with the cache age */
+START_TEST(test_watchdog_and_status)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *ping = NULL;
+
+	new_td();
+	g_setenv("WATCHDOG_USEC", "1000000", TRUE);
+	start(NULL);
+	g_unsetenv("WATCHDOG_USEC");
+	ping = hc_test_daemon_wait_notify(td, "WATCHDOG", &error);
+	ck_assert_msg(ping != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_str_eq(ping, "1");
+	ck_assert_msg(td->status != NULL && strstr(td->status, "capabilities") != NULL &&
+			  strstr(td->status, "fingerprint sha256:") != NULL &&
+			  strstr(td->status, "cache saved ") != NULL,
+		      "STATUS=%s",
+		      td->status);
+}
+END_TEST
+
 /* ---- broken caches ---- */
 
 typedef enum {
@@ -407,6 +429,7 @@ cache_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_cold_start_writes_cache);
 	tcase_add_test(tc, test_warm_start_answers_before_probes);
+	tcase_add_test(tc, test_watchdog_and_status);
 	tcase_add_loop_test(tc, test_broken_cache_recovers, 0, BREAK_LAST);
 	suite_add_tcase(s, tc);
 	return s;
