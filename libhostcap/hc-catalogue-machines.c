@@ -266,6 +266,8 @@ hc_cpu_model_free(HcCpuModel *model)
 	g_free(model->vendor);
 	g_free(model->alias_of);
 	g_clear_pointer(&model->features, g_ptr_array_unref);
+	g_clear_pointer(&model->arch_capabilities, g_ptr_array_unref);
+	g_clear_pointer(&model->unmapped, g_ptr_array_unref);
 	g_free(model);
 }
 
@@ -273,6 +275,8 @@ static HcCpuModel *
 hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **error)
 {
 	g_autoptr(GPtrArray) features = NULL;
+	g_autoptr(GPtrArray) arch_capabilities = NULL;
+	g_autoptr(GPtrArray) unmapped = NULL;
 	const char *vendor = NULL;
 	JsonObject *obj;
 	JsonNode *alias;
@@ -283,7 +287,9 @@ hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **
 		return NULL;
 	}
 	obj = json_node_get_object(node);
-	if (!hc_json_get_strv(obj, path, "features", &features, error))
+	if (!hc_json_get_strv(obj, path, "features", &features, error) ||
+	    !hc_json_get_strv(obj, path, "arch_capabilities", &arch_capabilities, error) ||
+	    !hc_json_get_strv(obj, path, "unmapped", &unmapped, error))
 		return NULL;
 	/* vendor may be null for vendor-neutral models (qemu64, kvm64) */
 	if (json_object_has_member(obj, "vendor") &&
@@ -302,6 +308,8 @@ hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **
 	model->alias_of = hc_json_node_is_string(alias) ? g_strdup(json_node_get_string(alias))
 							: NULL;
 	model->features = g_steal_pointer(&features);
+	model->arch_capabilities = g_steal_pointer(&arch_capabilities);
+	model->unmapped = g_steal_pointer(&unmapped);
 	return model;
 }
 

@@ -93,7 +93,9 @@ typedef struct {
 	char *name;
 	char *vendor;
 	char *alias_of;
-	GPtrArray *features; /* QEMU spelling, the suffix of cpu.feature.<name> */
+	GPtrArray *features;	      /* QEMU spelling, the suffix of cpu.feature.<name> */
+	GPtrArray *arch_capabilities; /* cpu.msr.arch_capabilities.<name> (MSR 0x10A bits) */
+	GPtrArray *unmapped; /* set by the model, but no probe reports them: always unknown */
 } HcCpuModel;
 
 typedef struct {

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* golden bootable verdicts over the fixture hosts (tests/fixtures/hosts/v-*.json) */
 
+#include <stdarg.h>
+#include <string.h>
+
 #include "hc-verdict-test.h"
 
 #define DEB12	"v-deb12-6.1"
@@ -57,12 +60,12 @@ static const struct {
      DEB12,
      HC_VERDICT_YES,
      "warning:virtio-net.guest_uso4"},
-    /* CPU models: enforce names each missing feature, otherwise QEMU filters with a warning */
+    /* CPU models: one finding per model; enforce makes it an error, otherwise QEMU filters */
     {"cpu-enforce",
      "{\"features\": {\"cpu.model\": \"Test-Skylake\", \"cpu.enforce\": true}}",
      TRIXIE,
      HC_VERDICT_NO,
-     "error:cpu.model error:cpu.model"},
+     "error:cpu.model"},
     {"cpu-filter",
      "{\"features\": {\"cpu.model\": \"Test-Skylake\"}}",
      TRIXIE,
@@ -83,7 +86,7 @@ static const struct {
      "{\"features\": {\"cpu.model\": \"Test-Base\", \"cpu.enforce\": true}}",
      TIMEOUT,
      HC_VERDICT_UNKNOWN,
-     "error:cpu.model,unknown error:cpu.model,unknown"},
+     "error:cpu.model,unknown"},
     {"cpu-plus-feature-enforce",
      "{\"features\": {\"cpu.enforce\": true, \"cpu.feature.avx512f\": true}}",
      DEB12,
@@ -245,14 +248,135 @@ START_TEST(test_uso_finding_text)
 	    json_object_get_string_member(json_array_get_object_element(caps, 0), "state"),
 	    "unsupported");
 	hc_test_result_clear(&res);
+}
+END_TEST
 
-	/* with enforce every missing CPU feature is named */
-	hc_test_bootable(cat, golden[7].spec, TRIXIE, &res);
-	{
-		g_autofree char *text = json_to_string(res.root, FALSE);
-		ck_assert_ptr_nonnull(strstr(text, "needs avx512f"));
-		ck_assert_ptr_nonnull(strstr(text, "needs pcid"));
+/* a JSON file of the repository, read without the code under test */
+static JsonNode *
+read_json(const char *first, ...)
+{
+	g_autoptr(GPtrArray) parts = g_ptr_array_new();
+	g_autofree char *path = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	JsonNode *node;
+	va_list ap;
+
+	g_ptr_array_add(parts, (gpointer)HC_TEST_SOURCE_DIR);
+	va_start(ap, first);
+	for (const char *p = first; p != NULL; p = va_arg(ap, const char *))
+		g_ptr_array_add(parts, (gpointer)p);
+	va_end(ap);
+	g_ptr_array_add(parts, NULL);
+	path = g_build_filenamev((char **)parts->pdata);
+	ck_assert_msg(g_file_get_contents(path, &text, NULL, &error), "%s", error->message);
+	node = json_from_string(text, &error);
+	ck_assert_msg(node != NULL, "%s: %s", path, error ? error->message : "");
+	return node;
+}
+
+/* the features of EPYC-Rome (resolved through its alias) that @host does not support */
+static guint
+count_missing(JsonObject *models, const char *model, JsonObject *caps)
+{
+	JsonObject *m = json_object_get_object_member(models, model);
+	JsonArray *feats;
+	guint n = 0;
+
+	if (!json_object_get_null_member(m, "alias_of"))
+		m = json_object_get_object_member(models,
+						  json_object_get_string_member(m, "alias_of"));
+	feats = json_object_get_array_member(m, "features");
+	for (guint i = 0; i < json_array_get_length(feats); i++) {
+		g_autofree char *id =
+		    g_strconcat("cpu.feature.", json_array_get_string_element(feats, i), NULL);
+		JsonObject *c = json_object_get_object_member(caps, id);
+		ck_assert_msg(c != NULL, "%s not in the fixture", id);
+		if (g_strcmp0(json_object_get_string_member(c, "state"), "supported") != 0)
+			n++;
 	}
+	return n;
+}
+
+/* one finding per CPU model: the count, the compact list, every capability, and models
+ * that do run here; each suggested model must itself boot with enforce */
+START_TEST(test_cpu_model_finding)
+{
+	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
+	g_autoptr(JsonNode) models_file =
+	    read_json("data", "cpu-models.d", "qemu-7.2.22.json", NULL);
+	g_autoptr(JsonNode) host_file =
+	    read_json("tests", "fixtures", "hosts", DEB12 ".json", NULL);
+	JsonObject *models =
+	    json_object_get_object_member(json_node_get_object(models_file), "models");
+	JsonObject *caps =
+	    json_object_get_object_member(json_node_get_object(host_file), "capabilities");
+	guint missing = count_missing(models, "EPYC-Rome", caps);
+	g_autofree char *head = g_strdup_printf("EPYC-Rome needs %u CPU features this host's KVM "
+						"does not offer: ",
+						missing);
+	g_auto(GStrv) suggested = NULL;
+	HcTestResult res = {0};
+	JsonObject *f;
+	JsonArray *fcaps;
+	const char *rem;
+
+	ck_assert_uint_gt(missing, 12);
+	hc_test_bootable(cat,
+			 "{\"features\": {\"cpu.model\": \"EPYC-Rome\", \"cpu.enforce\": true}}",
+			 DEB12,
+			 &res);
+	ck_assert_str_eq(res.summary, "error:cpu.model");
+	f = hc_test_find(&res, "cpu.model");
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"), head));
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"), "clzero"));
+	ck_assert_ptr_nonnull(
+	    strstr(json_object_get_string_member(f, "reason"), "KVM_GET_SUPPORTED_CPUID"));
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"),
+				     "with enforce QEMU refuses to start"));
+	fcaps = json_object_get_array_member(f, "capabilities");
+	ck_assert_uint_eq(json_array_get_length(fcaps), missing);
+	for (guint i = 0; i < missing; i++) {
+		JsonObject *c = json_array_get_object_element(fcaps, i);
+		ck_assert(g_str_has_prefix(json_object_get_string_member(c, "id"), "cpu.feature."));
+		ck_assert_str_ne(json_object_get_string_member(c, "state"), "supported");
+	}
+	/* the Intel models of the Debian 12 fixture, checked by hand against its CPUID */
+	rem = json_object_get_string_member(f, "remediation");
+	ck_assert_ptr_nonnull(
+	    strstr(rem, "newest first: Skylake-Client-v1, Broadwell-v1, Broadwell-v2."));
+	suggested = g_strsplit(strstr(rem, ": ") + 2, ", ", 3);
+	ck_assert_uint_eq(g_strv_length(suggested), 3);
+	*strchr(suggested[2], '.') = '\0';
+	hc_test_result_clear(&res);
+	for (guint i = 0; suggested[i] != NULL; i++) {
+		g_autofree char *spec = g_strdup_printf(
+		    "{\"features\": {\"cpu.model\": \"%s\", \"cpu.enforce\": true}}",
+		    suggested[i]);
+		hc_test_bootable(cat, spec, DEB12, &res);
+		ck_assert_msg(res.verdict == HC_VERDICT_YES, "%s: %s", suggested[i], res.summary);
+		hc_test_result_clear(&res);
+	}
+
+	/* without enforce: the same single finding, as a warning */
+	hc_test_bootable(cat, "{\"features\": {\"cpu.model\": \"EPYC-Rome\"}}", DEB12, &res);
+	ck_assert_str_eq(res.summary, "warning:cpu.model");
+	f = hc_test_find(&res, "cpu.model");
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"),
+				     "QEMU will start EPYC-Rome here without"));
+	ck_assert_uint_eq(json_array_get_length(json_object_get_array_member(f, "capabilities")),
+			  missing);
+	hc_test_result_clear(&res);
+
+	/* a host that could not answer: one unknown finding that says why */
+	hc_test_bootable(cat,
+			 "{\"features\": {\"cpu.model\": \"Test-Base\", \"cpu.enforce\": true}}",
+			 TIMEOUT,
+			 &res);
+	f = hc_test_find(&res, "cpu.model");
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"),
+				     "Cannot tell whether this host's KVM offers 2 CPU features "
+				     "of Test-Base: sse4.2, avx2 (not reported by any probe)"));
 	hc_test_result_clear(&res);
 }
 END_TEST
@@ -265,6 +389,7 @@ bootable_suite(void)
 	tcase_add_loop_test(tc, test_golden, 0, G_N_ELEMENTS(golden));
 	tcase_add_test(tc, test_effective);
 	tcase_add_test(tc, test_uso_finding_text);
+	tcase_add_test(tc, test_cpu_model_finding);
 	suite_add_tcase(s, tc);
 	return s;
 }
