@@ -16,6 +16,7 @@
 #include "hc-ctl-offline.h"
 #include "hc-ctl-output.h"
 #include "hc-ctl.h"
+#include "hc-probe-registry.h"
 #include "hc-verdict.h"
 
 static const struct {
@@ -322,7 +323,10 @@ read_snapshot_text(const char *path, GError **error)
 static HcCatalogue *
 load_catalogue(HcCtlContext *ctx, GError **error)
 {
-	HcCatalogue *cat = hc_catalogue_load(hc_ctl_context_get_data_dirs(ctx), error);
+	HcCatalogue *cat = hc_catalogue_load_for_probes(hc_ctl_context_get_data_dirs(ctx),
+							hc_probe_registry,
+							hc_probe_registry_len,
+							error);
 	if (cat == NULL)
 		g_prefix_error(error, "catalogue: ");
 	return cat;

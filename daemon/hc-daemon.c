@@ -321,7 +321,10 @@ static void
 hc_daemon_load_catalogue(HcDaemon *daemon)
 {
 	g_autoptr(GError) error = NULL;
-	HcCatalogue *cat = hc_catalogue_load((const char *const *)daemon->data_dirs, &error);
+	HcCatalogue *cat = hc_catalogue_load_for_probes((const char *const *)daemon->data_dirs,
+							hc_probe_registry,
+							hc_probe_registry_len,
+							&error);
 
 	if (cat == NULL) {
 		g_warning("loading the feature catalogue: %s, %s",

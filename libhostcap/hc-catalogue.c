@@ -455,6 +455,35 @@ hc_catalogue_load(const char *const *dirs, GError **error)
 	return hc_catalogue_load_full(dirs, NULL, error);
 }
 
+const char *const hc_catalogue_dynamic_prefixes[] = {
+    "cpu.feature.",
+    "mem.hugepages.",
+    "mem.memfd.hugetlb.",
+    "uffd.feature.",
+    "vfio.dev.",
+    "site.",
+    NULL,
+};
+
+HcCatalogue *
+hc_catalogue_load_for_probes(const char *const *dirs,
+			     const HcProbeInfo *const *probes,
+			     guint n_probes,
+			     GError **error)
+{
+	g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < n_probes; i++) {
+		g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(probes[i]);
+		for (guint j = 0; j < ids->len; j++)
+			g_ptr_array_add(known, g_strdup(g_ptr_array_index(ids, j)));
+	}
+	for (guint i = 0; hc_catalogue_dynamic_prefixes[i] != NULL; i++)
+		g_ptr_array_add(known, g_strdup(hc_catalogue_dynamic_prefixes[i]));
+	g_ptr_array_add(known, NULL);
+	return hc_catalogue_load_full(dirs, (const char *const *)known->pdata, error);
+}
+
 const HcFeatureDef *
 hc_catalogue_lookup_feature(HcCatalogue *cat, const char *id)
 {

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "hostcap/hc-probe.h"
 #include "hostcap/hc-snapshot.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,22 @@ hc_catalogue_load(const char *const *dirs, GError **error);
  */
 HcCatalogue *
 hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GError **error);
+/* the prefixes of ids a probe reports per host object (sizes, devices, features, site
+ * facts), which no descriptor can list in advance */
+extern const char *const hc_catalogue_dynamic_prefixes[];
+/**
+ * hc_catalogue_load_for_probes:
+ * @probes: (array length=n_probes): the probes whose declared ids (hc_probe_info_get_ids)
+ *	requirements may name, e.g. hc_probe_registry
+ *
+ * hc_catalogue_load_full() with those ids plus hc_catalogue_dynamic_prefixes: what the
+ * daemon and the CLI load, so a requirement naming an id no probe reports fails at load time.
+ */
+HcCatalogue *
+hc_catalogue_load_for_probes(const char *const *dirs,
+			     const HcProbeInfo *const *probes,
+			     guint n_probes,
+			     GError **error);
 HcCatalogue *
 hc_catalogue_ref(HcCatalogue *cat);
 void

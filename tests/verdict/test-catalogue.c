@@ -284,12 +284,6 @@ START_TEST(test_unknown_capability)
 END_TEST
 
 /* ids whose names depend on the host: reported without being declared */
-static const char *const dynamic_prefixes[] = {"cpu.feature.",
-					       "mem.hugepages.",
-					       "mem.memfd.hugetlb.",
-					       "uffd.feature.",
-					       NULL};
-
 static void
 collect_catalogue_caps(HcCatalogue *cat, GHashTable *ids)
 {
@@ -352,8 +346,8 @@ START_TEST(test_ids_declared_by_probes)
 	while (g_hash_table_iter_next(&iter, &key, NULL)) {
 		g_autofree char *family = g_strndup(key, strcspn(key, "."));
 		gboolean dynamic = FALSE;
-		for (guint i = 0; dynamic_prefixes[i] != NULL; i++)
-			dynamic |= g_str_has_prefix(key, dynamic_prefixes[i]);
+		for (guint i = 0; hc_catalogue_dynamic_prefixes[i] != NULL; i++)
+			dynamic |= g_str_has_prefix(key, hc_catalogue_dynamic_prefixes[i]);
 		if (dynamic || !g_hash_table_contains(families, family))
 			continue;
 		if (!g_hash_table_contains(declared, key))
@@ -363,26 +357,41 @@ START_TEST(test_ids_declared_by_probes)
 }
 END_TEST
 
-/* loading with the registry's declared ids as the known list must succeed */
+/* loading with the registry's declared ids as the known list must succeed, the way the
+ * daemon and the CLI load it; and the check is real: an undeclared id fails the same load */
 START_TEST(test_load_against_registry)
 {
 	g_autofree char *shipped = data_dir();
 	const char *dirs[] = {shipped, NULL};
-	g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCatalogue) cat = NULL;
+	g_autofree char *tmp = g_dir_make_tmp("hc-cat-XXXXXX", NULL);
+	g_autofree char *fdir = g_build_filename(tmp, "features.d", NULL);
+	g_autofree char *file = g_build_filename(fdir, "extra.json", NULL);
+	const char *with_extra[] = {shipped, tmp, NULL};
 
-	for (guint i = 0; i < hc_probe_registry_len; i++) {
-		g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(hc_probe_registry[i]);
-		for (guint j = 0; j < ids->len; j++)
-			g_ptr_array_add(known, g_strdup(g_ptr_array_index(ids, j)));
-	}
-	ck_assert_uint_gt(known->len, 0);
-	for (guint i = 0; dynamic_prefixes[i] != NULL; i++)
-		g_ptr_array_add(known, g_strdup(dynamic_prefixes[i]));
-	g_ptr_array_add(known, NULL);
-	cat = hc_catalogue_load_full(dirs, (const char *const *)known->pdata, &error);
+	cat = hc_catalogue_load_for_probes(dirs, hc_probe_registry, hc_probe_registry_len, &error);
 	ck_assert_msg(cat != NULL, "%s", error ? error->message : "");
+	g_clear_pointer(&cat, hc_catalogue_unref);
+
+	ck_assert_int_eq(g_mkdir(fdir, 0700), 0);
+	ck_assert(g_file_set_contents(
+	    file,
+	    "{\"format\": \"hostcapd-features/1\", \"features\": "
+	    "{\"x.y\": {\"type\": \"bool\", \"description\": \"d\", "
+	    "\"remediation\": \"r\", \"abi\": false, \"qemu\": \"x.y\", \"requires\": "
+	    "\"kvm.no_such_cap\", \"on_missing\": \"fail\"}}}",
+	    -1,
+	    NULL));
+	cat = hc_catalogue_load_for_probes(with_extra,
+					   hc_probe_registry,
+					   hc_probe_registry_len,
+					   &error);
+	ck_assert_ptr_null(cat);
+	ck_assert_msg(strstr(error->message, "kvm.no_such_cap") != NULL, "%s", error->message);
+	g_unlink(file);
+	g_rmdir(fdir);
+	g_rmdir(tmp);
 }
 END_TEST
 
