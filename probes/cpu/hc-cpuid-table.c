@@ -91,6 +91,8 @@ const HcCpuidFeature hc_cpuid_features[] = {
     {"clflushopt", 0x7, 0, HC_CPUID_EBX, 1u << 23},
     {"clwb", 0x7, 0, HC_CPUID_EBX, 1u << 24},
     {"intel-pt", 0x7, 0, HC_CPUID_EBX, 1u << 25},
+    {"avx512pf", 0x7, 0, HC_CPUID_EBX, 1u << 26},
+    {"avx512er", 0x7, 0, HC_CPUID_EBX, 1u << 27},
     {"avx512cd", 0x7, 0, HC_CPUID_EBX, 1u << 28},
     {"sha-ni", 0x7, 0, HC_CPUID_EBX, 1u << 29},
     {"avx512bw", 0x7, 0, HC_CPUID_EBX, 1u << 30},
@@ -116,6 +118,8 @@ const HcCpuidFeature hc_cpuid_features[] = {
     {"sgxlc", 0x7, 0, HC_CPUID_ECX, 1u << 30},
     {"pks", 0x7, 0, HC_CPUID_ECX, 1u << 31},
     /* leaf 0x7.0 EDX */
+    {"avx512-4vnniw", 0x7, 0, HC_CPUID_EDX, 1u << 2},
+    {"avx512-4fmaps", 0x7, 0, HC_CPUID_EDX, 1u << 3},
     {"fsrm", 0x7, 0, HC_CPUID_EDX, 1u << 4},
     {"avx512-vp2intersect", 0x7, 0, HC_CPUID_EDX, 1u << 8},
     {"md-clear", 0x7, 0, HC_CPUID_EDX, 1u << 10},
@@ -257,6 +261,20 @@ const HcCpuidFeature hc_cpuid_features[] = {
 };
 
 const guint hc_cpuid_features_len = G_N_ELEMENTS(hc_cpuid_features);
+
+/*
+ * split-lock-detect is bit 5 of IA32_CORE_CAPABILITIES (MSR 0xCF), a QEMU MSR feature word.
+ * KVM emulates that MSR per vCPU but does not list it among its feature MSRs
+ * (msr_based_features in arch/x86/kvm/x86.c; KVM_GET_MSR_FEATURE_INDEX_LIST), so /dev/kvm
+ * has no answer to read before a VM exists.
+ */
+const HcCpuidUnanswerable hc_cpuid_unanswerable[] = {
+    {"split-lock-detect",
+     "IA32_CORE_CAPABILITIES (MSR 0xCF) bit 5: not one of KVM's feature MSRs "
+     "(KVM_GET_MSR_FEATURE_INDEX_LIST), so /dev/kvm cannot tell whether a guest gets it"},
+};
+
+const guint hc_cpuid_unanswerable_len = G_N_ELEMENTS(hc_cpuid_unanswerable);
 
 static const char *const hc_cpuid_reg_names[] = {"EAX", "EBX", "ECX", "EDX"};
 

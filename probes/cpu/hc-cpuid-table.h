@@ -30,6 +30,19 @@ typedef struct {
 extern const HcCpuidFeature hc_cpuid_features[];
 extern const guint hc_cpuid_features_len;
 
+/*
+ * Features QEMU names in its CPU models that no system-wide KVM interface answers: each is
+ * reported as cpu.feature.<name> = unknown with the reason, never left out (an unmapped
+ * feature would be silently ignored by whoever reads the model).
+ */
+typedef struct {
+	const char *name; /* QEMU's spelling */
+	const char *reason;
+} HcCpuidUnanswerable;
+
+extern const HcCpuidUnanswerable hc_cpuid_unanswerable[];
+extern const guint hc_cpuid_unanswerable_len;
+
 /* "EAX", "EBX", "ECX", "EDX" */
 const char *
 hc_cpuid_reg_to_string(HcCpuidReg reg);

@@ -6,7 +6,8 @@
  * KVM_GET_EMULATED_CPUID (§4.97) on /dev/kvm; feature MSRs in hc-cpuid-msr.c. Never
  * /proc/cpuinfo: the host's flags and KVM's supported set differ in both directions.
  *
- * ids: cpu.feature.<qemu-name> for every row of hc-cpuid-table.c (bool), cpu.emulated (the
+ * ids: cpu.feature.<qemu-name> for every row of hc-cpuid-table.c (bool; the unanswerable
+ * rows always unknown, with why), cpu.emulated (the
  * table names KVM only emulates) plus cpu.emulated.<qemu-name> for each of them,
  * cpu.phys_bits / cpu.virt_bits (leaf 0x80000008 EAX), cpu.xsave.xcr0 and
  * cpu.xsave.components (leaf 0xD.0), cpu.msr.*; cpu.xsave.guest_supported and
@@ -39,6 +40,9 @@ cpuid_declare_ids(GPtrArray *ids)
 {
 	for (guint i = 0; i < hc_cpuid_features_len; i++)
 		g_ptr_array_add(ids, g_strdup_printf("cpu.feature.%s", hc_cpuid_features[i].name));
+	for (guint i = 0; i < hc_cpuid_unanswerable_len; i++)
+		g_ptr_array_add(ids,
+				g_strdup_printf("cpu.feature.%s", hc_cpuid_unanswerable[i].name));
 	hc_cpuid_msr_declare_ids(ids);
 	hc_cpuid_xcomp_declare_ids(ids);
 }
@@ -87,6 +91,21 @@ cpuid_report_features(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 				     f->subleaf,
 				     hc_cpuid_reg_to_string(f->reg),
 				     bits);
+	}
+}
+
+static void
+cpuid_report_unanswerable(HcProbeContext *ctx)
+{
+	for (guint i = 0; i < hc_cpuid_unanswerable_len; i++) {
+		g_autofree char *id =
+		    g_strdup_printf("cpu.feature.%s", hc_cpuid_unanswerable[i].name);
+		hc_probe_report(ctx,
+				id,
+				HC_CAP_STATE_UNKNOWN,
+				NULL,
+				"%s",
+				hc_cpuid_unanswerable[i].reason);
 	}
 }
 
@@ -280,6 +299,7 @@ cpuid_run(HcProbeContext *ctx, GError **error)
 		return TRUE;
 	}
 	cpuid_report_features(ctx, cpuid);
+	cpuid_report_unanswerable(ctx);
 	cpuid_report_addr_bits(ctx, cpuid);
 	cpuid_report_xsave(ctx, cpuid);
 	cpuid_report_pmu(ctx, kvm, cpuid);

@@ -402,6 +402,76 @@ START_TEST(test_cpuid_table_names)
 			      hc_cpuid_features[i].name);
 		ck_assert_uint_ne(hc_cpuid_features[i].mask, 0);
 	}
+	for (guint i = 0; i < hc_cpuid_unanswerable_len; i++) {
+		g_autofree char *id =
+		    g_strdup_printf("cpu.feature.%s", hc_cpuid_unanswerable[i].name);
+
+		ck_assert_msg(hc_capability_id_is_valid(id), "%s", id);
+		ck_assert_msg(g_hash_table_add(seen, (gpointer)hc_cpuid_unanswerable[i].name),
+			      "duplicate %s",
+			      hc_cpuid_unanswerable[i].name);
+	}
+}
+END_TEST
+
+/* the KnightsMill rows, spelled as QEMU spells them, at the SDM's bit positions (Intel SDM
+ * vol. 2A CPUID leaf 07H: EBX 26 AVX512PF, 27 AVX512ER; EDX 2 AVX512_4VNNIW, 3
+ * AVX512_4FMAPS), written out here independently of the table */
+START_TEST(test_cpuid_table_knights_mill)
+{
+	static const struct {
+		const char *name;
+		HcCpuidReg reg;
+		guint bit;
+	} want[] = {
+	    {"avx512pf", HC_CPUID_EBX, 26},
+	    {"avx512er", HC_CPUID_EBX, 27},
+	    {"avx512-4vnniw", HC_CPUID_EDX, 2},
+	    {"avx512-4fmaps", HC_CPUID_EDX, 3},
+	};
+
+	for (guint w = 0; w < G_N_ELEMENTS(want); w++) {
+		const HcCpuidFeature *f = NULL;
+		for (guint i = 0; i < hc_cpuid_features_len; i++) {
+			if (g_strcmp0(hc_cpuid_features[i].name, want[w].name) == 0)
+				f = &hc_cpuid_features[i];
+		}
+		ck_assert_msg(f != NULL, "%s not in the table", want[w].name);
+		ck_assert_uint_eq(f->leaf, 0x7);
+		ck_assert_uint_eq(f->subleaf, 0);
+		ck_assert_int_eq(f->reg, want[w].reg);
+		ck_assert_uint_eq(f->mask, 1u << want[w].bit);
+	}
+}
+END_TEST
+
+/* split-lock-detect: MSR 0xCF is not a KVM feature MSR (checked here against the list KVM
+ * gives), so the probe says unknown, with that reason, rather than a guess */
+START_TEST(test_cpuid_real_unanswerable)
+{
+	g_autoptr(HcProbeResult) res = NULL;
+	struct kvm_msr_list probe = {0};
+	g_autofree struct kvm_msr_list *list = NULL;
+	const HcCapability *cap;
+	int fd;
+
+	if (!hc_kvm_test_have_kvm("test_cpuid_real_unanswerable"))
+		return;
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) == 0 || errno == E2BIG);
+	list = g_malloc0(sizeof(*list) + probe.nmsrs * sizeof(__u32));
+	list->nmsrs = probe.nmsrs;
+	ck_assert_int_eq(ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list), 0);
+	close(fd);
+	for (guint i = 0; i < list->nmsrs; i++)
+		ck_assert_msg(list->indices[i] != 0xCF,
+			      "KVM lists MSR 0xCF as a feature MSR now: read split-lock-detect");
+	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	cap = hc_kvm_test_find(res, "cpu.feature.split-lock-detect");
+	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(cap->reason, "MSR 0xCF"));
+	ck_assert_ptr_nonnull(strstr(cap->reason, "KVM_GET_MSR_FEATURE_INDEX_LIST"));
 }
 END_TEST
 
@@ -412,6 +482,8 @@ cpuid_suite(void)
 	TCase *tc = tcase_create("cpuid");
 
 	tcase_add_test(tc, test_cpuid_table_names);
+	tcase_add_test(tc, test_cpuid_table_knights_mill);
+	tcase_add_test(tc, test_cpuid_real_unanswerable);
 	tcase_add_test(tc, test_cpuid_no_device);
 	tcase_add_test(tc, test_cpuid_real_features);
 	tcase_add_test(tc, test_cpuid_real_emulated);

@@ -395,6 +395,54 @@ START_TEST(test_load_against_registry)
 }
 END_TEST
 
+/* every feature of every shipped CPU model is an id a probe declares, so no model feature
+ * is judged "not reported"; a feature that needed a new table row shows up here by name */
+START_TEST(test_cpu_model_features_declared)
+{
+	g_autofree char *shipped = data_dir();
+	const char *dirs[] = {shipped, NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCatalogue) cat = hc_catalogue_load(dirs, &error);
+	g_autoptr(GHashTable) declared =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GString) missing = g_string_new(NULL);
+
+	ck_assert_msg(cat != NULL, "%s", error ? error->message : "");
+	for (guint i = 0; i < hc_probe_registry_len; i++) {
+		g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(hc_probe_registry[i]);
+		for (guint j = 0; j < ids->len; j++)
+			g_hash_table_add(declared, g_strdup(g_ptr_array_index(ids, j)));
+	}
+	names = hc_catalogue_get_cpu_model_names(cat);
+	ck_assert_uint_gt(names->len, 100);
+	for (guint i = 0; i < names->len; i++) {
+		const HcCpuModel *m =
+		    hc_catalogue_lookup_cpu_model(cat, g_ptr_array_index(names, i));
+		for (guint j = 0; j < m->unmapped->len; j++)
+			g_string_append_printf(missing,
+					       " %s:unmapped:%s",
+					       m->name,
+					       (char *)g_ptr_array_index(m->unmapped, j));
+		for (guint j = 0; j < m->features->len; j++) {
+			g_autofree char *id =
+			    g_strconcat("cpu.feature.", g_ptr_array_index(m->features, j), NULL);
+			if (!g_hash_table_contains(declared, id))
+				g_string_append_printf(missing, " %s:%s", m->name, id);
+		}
+		for (guint j = 0; j < m->arch_capabilities->len; j++) {
+			g_autofree char *id =
+			    g_strconcat("cpu.msr.arch_capabilities.",
+					g_ptr_array_index(m->arch_capabilities, j),
+					NULL);
+			if (!g_hash_table_contains(declared, id))
+				g_string_append_printf(missing, " %s:%s", m->name, id);
+		}
+	}
+	ck_assert_msg(missing->len == 0, "CPU model features no probe declares:%s", missing->str);
+}
+END_TEST
+
 static Suite *
 catalogue_suite(void)
 {
@@ -407,6 +455,7 @@ catalogue_suite(void)
 	tcase_add_test(tc, test_unknown_capability);
 	tcase_add_test(tc, test_ids_declared_by_probes);
 	tcase_add_test(tc, test_load_against_registry);
+	tcase_add_test(tc, test_cpu_model_features_declared);
 	suite_add_tcase(s, tc);
 	return s;
 }
