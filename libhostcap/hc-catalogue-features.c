@@ -88,6 +88,10 @@ hc_feature_def_free(HcFeatureDef *def)
 	g_clear_pointer(&def->auto_values, g_ptr_array_unref);
 	g_free(def->filtered_unless);
 	g_free(def->blocks_migration_unless);
+	g_free(def->note);
+	g_free(def->effective_from);
+	g_free(def->migration_requires);
+	g_free(def->migration_blocker);
 	g_clear_pointer(&def->applies_with, g_ptr_array_unref);
 	g_free(def->file);
 	g_free(def);
@@ -172,7 +176,9 @@ hc_parse_requires(HcFeatureDef *def, const char *path, GError **error)
 
 	if (def->requires == NULL)
 		return TRUE;
-	if (def->is_pattern && strstr(def->requires, "{}") == NULL) {
+	/* the match may instead be used by migration_requires (vfio-pci.host.<bdf>) */
+	if (def->is_pattern && strstr(def->requires, "{}") == NULL &&
+	    (def->migration_requires == NULL || strstr(def->migration_requires, "{}") == NULL)) {
 		g_set_error(error,
 			    HC_ERROR,
 			    HC_ERROR_INVALID_ARGUMENT,
@@ -254,6 +260,10 @@ static const char *const hc_feature_members[] = {
     "max",
     "blocks_migration",
     "blocks_migration_unless",
+    "note",
+    "effective_from",
+    "migration_requires",
+    "migration_blocker",
     NULL,
 };
 
@@ -267,6 +277,7 @@ hc_parse_feature(const char *file,
 	g_autoptr(HcFeatureDef) def = g_new0(HcFeatureDef, 1);
 	const char *s_desc = NULL, *s_qemu = NULL, *s_req = NULL, *s_rem = NULL;
 	const char *s_group = NULL, *s_filt = NULL, *s_block = NULL;
+	const char *s_note = NULL, *s_from = NULL, *s_mreq = NULL, *s_mblock = NULL;
 
 	def->id = g_strdup(id);
 	def->file = g_strdup(file);
@@ -302,6 +313,10 @@ hc_parse_feature(const char *file,
 			      &def->blocks_migration,
 			      error) ||
 	    !hc_json_get_string(obj, path, "blocks_migration_unless", FALSE, &s_block, error) ||
+	    !hc_json_get_string(obj, path, "note", FALSE, &s_note, error) ||
+	    !hc_json_get_string(obj, path, "effective_from", FALSE, &s_from, error) ||
+	    !hc_json_get_string(obj, path, "migration_requires", FALSE, &s_mreq, error) ||
+	    !hc_json_get_string(obj, path, "migration_blocker", FALSE, &s_mblock, error) ||
 	    !hc_json_get_int(obj, path, "min", FALSE, &def->min, error) ||
 	    !hc_json_get_int(obj, path, "max", FALSE, &def->max, error) ||
 	    !hc_json_get_strv(obj, path, "values", &def->values, error) ||
@@ -316,6 +331,10 @@ hc_parse_feature(const char *file,
 	def->group = g_strdup(s_group);
 	def->filtered_unless = g_strdup(s_filt);
 	def->blocks_migration_unless = g_strdup(s_block);
+	def->note = g_strdup(s_note);
+	def->effective_from = g_strdup(s_from);
+	def->migration_requires = g_strdup(s_mreq);
+	def->migration_blocker = g_strdup(s_mblock);
 	if (def->type == HC_FEATURE_TYPE_ENUM && def->values->len == 0) {
 		g_autofree char *p = hc_json_path_member(path, "values");
 		g_set_error(error,

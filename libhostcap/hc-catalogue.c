@@ -230,6 +230,32 @@ hc_check_feature_refs(HcCatalogue *cat,
 		if (sample == NULL || !hc_check_expr_ids(cat, sample, known, where, error))
 			return FALSE;
 	}
+	if (def->migration_requires != NULL) {
+		g_auto(GStrv) parts = g_strsplit(def->migration_requires, "{}", -1);
+		g_autofree char *text = g_strjoinv("x", parts);
+		g_autofree char *mwhere =
+		    g_strdup_printf("%s: $.features[\"%s\"].migration_requires",
+				    def->file,
+				    def->id);
+		g_autoptr(HcExpr) mexpr = hc_expr_parse(text, error);
+		if (mexpr == NULL) {
+			g_prefix_error(error, "%s: ", mwhere);
+			return FALSE;
+		}
+		if (!hc_check_expr_ids(cat, mexpr, known, mwhere, error))
+			return FALSE;
+	}
+	if (def->effective_from != NULL) {
+		g_autofree char *fwhere =
+		    g_strdup_printf("%s: $.features[\"%s\"].effective_from", def->file, def->id);
+		g_autoptr(HcExpr) fexpr = hc_expr_parse(def->effective_from, error);
+		if (fexpr == NULL) {
+			g_prefix_error(error, "%s: ", fwhere);
+			return FALSE;
+		}
+		if (!hc_check_expr_ids(cat, fexpr, known, fwhere, error))
+			return FALSE;
+	}
 	if (def->filtered_unless != NULL &&
 	    hc_catalogue_lookup_feature(cat, def->filtered_unless) == NULL) {
 		g_set_error(error,
@@ -524,6 +550,37 @@ hc_catalogue_get_requires(HcCatalogue *cat, const HcFeatureDef *def, const char 
 		return NULL;
 	}
 	g_hash_table_insert(cat->instances, g_strdup(id), expr);
+	return expr;
+}
+
+const HcExpr *
+hc_catalogue_get_migration_requires(HcCatalogue *cat,
+				    const HcFeatureDef *def,
+				    const char *id,
+				    GError **error)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+	g_autofree char *key = NULL;
+	g_auto(GStrv) parts = NULL;
+	g_autofree char *text = NULL;
+	HcExpr *expr;
+
+	if (def->migration_requires == NULL)
+		return NULL;
+	/* instances of requires are keyed by the id; these by a prefix no id can have */
+	key = g_strconcat("migration:", id, NULL);
+	locker = g_mutex_locker_new(&cat->lock);
+	expr = g_hash_table_lookup(cat->instances, key);
+	if (expr != NULL)
+		return expr;
+	parts = g_strsplit(def->migration_requires, "{}", -1);
+	text = g_strjoinv(def->is_pattern ? (char *)hc_feature_property(def, id) : "", parts);
+	expr = hc_expr_parse(text, error);
+	if (expr == NULL) {
+		g_prefix_error(error, "migration requirement of %s: ", id);
+		return NULL;
+	}
+	g_hash_table_insert(cat->instances, g_steal_pointer(&key), expr);
 	return expr;
 }
 

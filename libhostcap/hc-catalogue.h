@@ -57,6 +57,10 @@ typedef struct {
 	gboolean target_may_add;       /* migration: a target offering more is fine */
 	gboolean blocks_migration;     /* QEMU refuses to live-migrate a VM with it on */
 	char *blocks_migration_unless; /* …unless this feature is on too */
+	char *note;		       /* reported as an info finding whenever the feature is on */
+	char *effective_from;	  /* on: the guest gets this capability's value (host-phys-bits) */
+	char *migration_requires; /* on: must hold on both hosts of a migration ("{}" = match) */
+	char *migration_blocker;  /* what QEMU says when migration_requires fails */
 	gint64 min;
 	gint64 max;
 	char *file;
@@ -112,6 +116,12 @@ hc_catalogue_get_requires(HcCatalogue *cat,
 			  const HcFeatureDef *def,
 			  const char *id,
 			  GError **error);
+/* migration_requires of @def instantiated for @id; NULL when it has none or on error */
+const HcExpr *
+hc_catalogue_get_migration_requires(HcCatalogue *cat,
+				    const HcFeatureDef *def,
+				    const char *id,
+				    GError **error);
 /* sorted names, for did-you-mean */
 GPtrArray *
 hc_catalogue_get_feature_ids(HcCatalogue *cat);

@@ -397,6 +397,27 @@ hc_report_miss(HcHostEval *ev, HcFeatureEval *fe, const char *eval_error, GHashT
 	hc_report_add(ev->report, f);
 }
 
+/* effective_from: the guest gets the host's own value (host-phys-bits=on → cpu.phys_bits),
+ * so that value is what a migration compares; NULL when the host cannot tell */
+static JsonNode *
+hc_value_from_host(HcHostEval *ev, HcFeatureEval *fe)
+{
+	const HcCapability *cap = hc_snapshot_lookup(ev->host, fe->def->effective_from);
+	JsonNode *node;
+
+	g_ptr_array_add(fe->consulted, g_strdup(fe->def->effective_from));
+	if (cap == NULL || cap->state != HC_CAP_STATE_SUPPORTED || cap->value == NULL)
+		return NULL;
+	node = json_node_new(JSON_NODE_VALUE);
+	if (g_variant_is_of_type(cap->value, G_VARIANT_TYPE_INT64)) {
+		json_node_set_int(node, g_variant_get_int64(cap->value));
+	} else {
+		g_autofree char *text = hc_capability_value_to_string(cap);
+		json_node_set_string(node, text);
+	}
+	return node;
+}
+
 /* decides sat (and host_value when satisfied); findings come afterwards, grouped */
 static void
 hc_eval_feature(HcHostEval *ev, HcFeatureEval *fe, GHashTable *errors)
@@ -421,7 +442,8 @@ hc_eval_feature(HcHostEval *ev, HcFeatureEval *fe, GHashTable *errors)
 		g_hash_table_insert(errors, fe->id, g_strdup(error->message));
 	}
 	if (fe->sat == HC_TRI_TRUE)
-		fe->host_value = json_node_copy(fe->value);
+		fe->host_value = fe->def->effective_from != NULL ? hc_value_from_host(ev, fe)
+								 : json_node_copy(fe->value);
 }
 
 static void
@@ -463,6 +485,24 @@ hc_eval_platform(HcHostEval *ev)
 						 "baseline lists them), or name an older platform "
 						 "in the spec.",
 						 plat->name);
+		hc_report_add(ev->report, f);
+	}
+}
+
+/* features the host cannot be asked about (the QEMU user's RLIMIT_MEMLOCK): say what to
+ * check, as a note, whenever they are on */
+static void
+hc_eval_notes(HcHostEval *ev)
+{
+	for (guint i = 0; i < ev->features->len; i++) {
+		const HcFeatureEval *fe = g_ptr_array_index(ev->features, i);
+		HcFinding *f;
+
+		if (fe->def->note == NULL || hc_feature_value_is_off(fe->def, fe->value))
+			continue;
+		f = hc_finding_new(fe->id, fe->value, fe->origin, HC_SEVERITY_INFO);
+		f->reason = g_strdup(fe->def->note);
+		f->remediation = g_strdup(fe->def->remediation);
 		hc_report_add(ev->report, f);
 	}
 }
@@ -516,6 +556,7 @@ hc_evaluate_host(HcCatalogue *cat, const HcSpec *spec, HcSnapshot *host, GError 
 				       fe->host_value != NULL ? json_node_copy(fe->host_value)
 							      : json_node_new(JSON_NODE_NULL));
 	}
+	hc_eval_notes(ev);
 	hc_eval_unevaluated(ev);
 	return g_steal_pointer(&ev);
 }

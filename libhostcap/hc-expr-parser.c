@@ -33,6 +33,7 @@ static const struct {
     [HC_FN_MIN] = {"min", 2, 2, FALSE},
     [HC_FN_MAX] = {"max", 2, 2, FALSE},
     [HC_FN_CONTAINS] = {"contains", 2, 2, FALSE},
+    [HC_FN_BITS] = {"bits", 2, 2, FALSE},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_functions) == HC_FN_LAST);
 

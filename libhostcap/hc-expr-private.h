@@ -67,6 +67,7 @@ typedef enum {
 	HC_FN_MIN,
 	HC_FN_MAX,
 	HC_FN_CONTAINS,
+	HC_FN_BITS,
 	HC_FN_LAST,
 } HcFunction;
 

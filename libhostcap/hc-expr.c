@@ -579,6 +579,9 @@ hc_eval_int_fn(const HcNode *node, HcExprValue *args, HcExprValue *out, GError *
 		out->i = ABS(args[0].i);
 	} else if (node->fn == HC_FN_MIN) {
 		out->i = MIN(args[0].i, args[1].i);
+	} else if (node->fn == HC_FN_BITS) {
+		/* a capability that is a flag mask (KVM_CAP_X86_DISABLE_EXITS) */
+		out->i = args[0].i & args[1].i;
 	} else {
 		out->i = MAX(args[0].i, args[1].i);
 	}

@@ -331,6 +331,66 @@ hc_check_blockers(HcMigration *m)
 	}
 }
 
+static const HcCapability *
+hc_lookup_host_cap(const char *id, gpointer user_data)
+{
+	return hc_snapshot_lookup(user_data, id);
+}
+
+/* migration_requires on one host; adds an error finding when it does not hold */
+static void
+hc_check_migration_requires_on(HcMigration *m, const HcFeatureEval *fe, HcSnapshot *host)
+{
+	g_autoptr(GError) error = NULL;
+	const HcExpr *e = hc_catalogue_get_migration_requires(m->cat, fe->def, fe->id, &error);
+	HcExprEnv env = {hc_lookup_host_cap, NULL, host, fe->value};
+	g_autoptr(GPtrArray) ids = NULL;
+	g_autofree char *details = NULL;
+	HcTri t = HC_TRI_UNKNOWN;
+	HcFinding *f;
+
+	if (e != NULL && !hc_expr_eval_tri(e, &env, &t, NULL, NULL))
+		t = HC_TRI_UNKNOWN;
+	if (t == HC_TRI_TRUE)
+		return;
+	ids = e != NULL ? hc_expr_get_capability_ids(e) : g_ptr_array_new_with_free_func(g_free);
+	details = hc_describe_caps(host, ids);
+	f = hc_finding_new(fe->id, fe->value, fe->origin, HC_SEVERITY_ERROR);
+	f->unknown = t == HC_TRI_UNKNOWN;
+	f->direction = g_strdup(m->direction);
+	f->requires = g_strdup(fe->def->migration_requires);
+	for (guint i = 0; i < ids->len; i++)
+		hc_finding_add_capability(f, host, g_ptr_array_index(ids, i), hc_host_label(host));
+	f->reason =
+	    g_strdup_printf("A VM with %s cannot be live-migrated unless both hosts "
+			    "provide %s; %s %s: %s.%s%s%s",
+			    fe->id,
+			    fe->def->migration_requires,
+			    hc_host_label(host),
+			    f->unknown ? "may not" : "does not",
+			    details,
+			    fe->def->migration_blocker != NULL ? " QEMU says: \"" : "",
+			    fe->def->migration_blocker != NULL ? fe->def->migration_blocker : "",
+			    fe->def->migration_blocker != NULL ? "\"" : "");
+	f->remediation = g_strdup(fe->def->remediation);
+	hc_report_add(m->report, f);
+}
+
+static void
+hc_check_migration_requires(HcMigration *m)
+{
+	for (guint i = 0; i < m->src->features->len; i++) {
+		const HcFeatureEval *fe = g_ptr_array_index(m->src->features, i);
+
+		if (fe->def->migration_requires == NULL ||
+		    hc_feature_value_is_off(fe->def, fe->value))
+			continue;
+		hc_check_migration_requires_on(m, fe, m->src->host);
+		if (m->dst->host != m->src->host)
+			hc_check_migration_requires_on(m, fe, m->dst->host);
+	}
+}
+
 /* the target's bootable findings, minus warnings a mismatch finding already explains */
 static void
 hc_take_target_findings(HcMigration *m)
@@ -398,6 +458,7 @@ hc_migration_evaluate(HcCatalogue *cat,
 			hc_compare_feature(&m, s, t);
 	}
 	hc_check_blockers(&m);
+	hc_check_migration_requires(&m);
 	hc_take_target_findings(&m);
 	json_object_set_object_member(m.report->extra, "source", hc_host_json(source));
 	json_object_set_object_member(m.report->extra, "target", hc_host_json(target));

@@ -148,6 +148,33 @@ hc_argv_virtio_net_prop(HcArgv *ctx, const HcQemuOpt *o, const char *prop, GErro
 	return TRUE;
 }
 
+/* host=0000:01:00.0 (a domain-less 01:00.0 gets domain 0000, as QEMU does): feature
+ * vfio-pci.host.<bdf with ':' and '.' as '_'>, the value the BDF the probe lists */
+static gboolean
+hc_argv_vfio_host(HcArgv *ctx, const HcQemuOpt *o, GError **error)
+{
+	g_autofree char *bdf = NULL;
+	g_autofree char *id = NULL;
+	g_autoptr(GRegex) re = g_regex_new("^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$",
+					   G_REGEX_CASELESS,
+					   0,
+					   NULL);
+
+	if (!g_regex_match(re, o->value, 0, NULL)) {
+		hc_argv_bad(ctx, error, "not a PCI address (DDDD:BB:DD.F)", o->value);
+		return FALSE;
+	}
+	bdf = g_ascii_strdown(o->value, -1);
+	if (strlen(bdf) == 7) {
+		g_autofree char *short_bdf = g_steal_pointer(&bdf);
+		bdf = g_strconcat("0000:", short_bdf, NULL);
+	}
+	id = g_strconcat("vfio-pci.host.", bdf, NULL);
+	g_strdelimit(id + strlen("vfio-pci.host."), ":.", '_');
+	json_object_set_string_member(ctx->features, id, bdf);
+	return TRUE;
+}
+
 static gboolean
 hc_argv_vfio_prop(HcArgv *ctx, const HcQemuOpt *o, GError **error)
 {
@@ -160,8 +187,9 @@ hc_argv_vfio_prop(HcArgv *ctx, const HcQemuOpt *o, GError **error)
 		if (!hc_argv_bool(ctx, o, &b, error))
 			return FALSE;
 		hc_argv_set_bool(ctx, "vfio-pci.migration", b, TRUE);
+	} else if (g_strcmp0(o->key, "host") == 0) {
+		return hc_argv_vfio_host(ctx, o, error);
 	} else if (!hc_argv_str_in(o->key, hc_device_neutral)) {
-		/* host=BDF: the device's own group and driver are not judged */
 		hc_argv_unevaluated_opt(ctx, o);
 	}
 	return TRUE;
@@ -303,17 +331,18 @@ hc_argv_overcommit(HcArgv *ctx, GPtrArray *opts, GError **error)
 	for (guint i = 0; i < opts->len; i++) {
 		HcQemuOpt *o = g_ptr_array_index(opts, i);
 		gboolean b = TRUE;
-		/* mem-lock needs RLIMIT_MEMLOCK and cpu-pm KVM_CAP_X86_DISABLE_EXITS: the
-		 * catalogue has no feature for either yet, so "on" is reported, "off" needs nothing
-		 */
+		/* mem-lock=on-fault locks as pages are touched: the same memlock budget */
 		if (g_strcmp0(o->key, "mem-lock") != 0 && g_strcmp0(o->key, "cpu-pm") != 0) {
 			hc_argv_unevaluated_opt(ctx, o);
 			continue;
 		}
 		if (g_strcmp0(o->value, "on-fault") != 0 && !hc_argv_bool(ctx, o, &b, error))
 			return FALSE;
-		if (b)
-			hc_argv_unevaluated_opt(ctx, o);
+		hc_argv_set_bool(ctx,
+				 g_strcmp0(o->key, "mem-lock") == 0 ? "memory.mem_lock"
+								    : "accel.cpu_pm",
+				 b,
+				 FALSE);
 	}
 	return TRUE;
 }

@@ -42,6 +42,22 @@ hc_argv_add_accels(HcArgv *ctx, const char *list)
 		g_ptr_array_add(ctx->accels, g_strdup(names[i]));
 }
 
+/* kernel-irqchip=on|off|split (a bool spelling means on/off) */
+static gboolean
+hc_argv_irqchip(HcArgv *ctx, const HcQemuOpt *o, GError **error)
+{
+	gboolean b;
+
+	if (g_strcmp0(o->value, "split") == 0) {
+		json_object_set_string_member(ctx->features, "machine.kernel_irqchip", "split");
+		return TRUE;
+	}
+	if (!hc_argv_bool(ctx, o, &b, error))
+		return FALSE;
+	json_object_set_string_member(ctx->features, "machine.kernel_irqchip", b ? "on" : "off");
+	return TRUE;
+}
+
 gboolean
 hc_argv_machine(HcArgv *ctx, GPtrArray *opts, GError **error)
 {
@@ -54,6 +70,10 @@ hc_argv_machine(HcArgv *ctx, GPtrArray *opts, GError **error)
 			hc_argv_add_accels(ctx, o->value);
 		} else if (g_strcmp0(o->key, "smm") == 0) {
 			if (!hc_argv_on_off_auto(ctx, o, "machine.smm", error))
+				return FALSE;
+		} else if (g_strcmp0(o->key, "kernel-irqchip") == 0 ||
+			   g_strcmp0(o->key, "kernel_irqchip") == 0) {
+			if (!hc_argv_irqchip(ctx, o, error))
 				return FALSE;
 		} else if (g_strcmp0(o->key, "confidential-guest-support") == 0) {
 			g_free(ctx->cgs);
@@ -91,8 +111,25 @@ hc_argv_accel(HcArgv *ctx, GPtrArray *opts, GError **error)
 
 /* ------------------------------------------------------------------ -cpu */
 
-/* -cpu switches with a host dependency the catalogue has no feature for (yet) */
-static const char *const hc_cpu_unjudged[] = {"migratable", "host-phys-bits", "pmu", NULL};
+/* -cpu switches that are features of their own (features.d/cpu.json) */
+static const struct {
+	const char *key;
+	const char *feature;
+} hc_cpu_switches[] = {
+    {"migratable", "cpu.migratable"},
+    {"host-phys-bits", "cpu.host_phys_bits"},
+    {"pmu", "cpu.pmu"},
+};
+
+static const char *
+hc_cpu_switch(const char *key)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(hc_cpu_switches); i++) {
+		if (g_strcmp0(hc_cpu_switches[i].key, key) == 0)
+			return hc_cpu_switches[i].feature;
+	}
+	return NULL;
+}
 
 /* -cpu properties that are switches of the model, not CPUID feature bits */
 static const char *const hc_cpu_neutral[] = {
@@ -138,8 +175,8 @@ hc_argv_cpu_prop(HcArgv *ctx, const HcQemuOpt *o, GError **error)
 		hc_argv_set_bool(ctx, "cpu.enforce", b, FALSE);
 	else if (g_strcmp0(o->key, "check") == 0)
 		hc_argv_set_bool(ctx, "cpu.check", b, FALSE);
-	else if (hc_argv_str_in(o->key, hc_cpu_unjudged))
-		hc_argv_unevaluated_opt(ctx, o);
+	else if (hc_cpu_switch(o->key) != NULL)
+		hc_argv_set_bool(ctx, hc_cpu_switch(o->key), b, FALSE);
 	else if (!hc_argv_str_in(o->key, hc_cpu_neutral))
 		return HC_CPU_PROP_FEATURE;
 	return HC_CPU_PROP_DONE;
@@ -295,7 +332,7 @@ hc_argv_mem_path(HcArgv *ctx, const char *path)
 	else if (strstr(path, "2M") != NULL || strstr(path, "2048kB") != NULL)
 		json_object_set_string_member(ctx->features, "memory.hugepages", "2M");
 	else
-		hc_argv_unevaluated_why(ctx, "huge pages of the host's default size");
+		json_object_set_string_member(ctx->features, "memory.hugepages", "default");
 }
 
 static gboolean
@@ -362,7 +399,7 @@ hc_argv_backend(HcArgv *ctx, GPtrArray *opts, GError **error)
 		}
 	}
 	if (hugetlb && !json_object_has_member(ctx->features, "memory.hugepages"))
-		hc_argv_unevaluated_why(ctx, "huge pages of the host's default size");
+		json_object_set_string_member(ctx->features, "memory.hugepages", "default");
 	if (id != NULL)
 		g_hash_table_insert(ctx->backends, g_strdup(id), g_memdup2(&size, sizeof(size)));
 	return TRUE;

@@ -153,8 +153,9 @@ static gboolean
 hc_argv_simple(HcArgv *ctx, GPtrArray *opts, GError **error)
 {
 	if (g_strcmp0(ctx->opt, "-incoming") == 0) {
-		/* the catalogue has no feature for "this VM is a migration destination" */
-		hc_argv_unevaluated(ctx, NULL);
+		/* recorded: a migration destination needs nothing more of its host */
+		hc_argv_set_bool(ctx, "migration.incoming", TRUE, TRUE);
+		return TRUE;
 	} else if (g_strcmp0(ctx->opt, "-platform") == 0) {
 		g_free(ctx->platform);
 		ctx->platform = g_strdup(ctx->arg);

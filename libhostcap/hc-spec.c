@@ -178,6 +178,13 @@ hc_spec_check_cpu_model(HcCatalogue *cat, JsonNode *value, const char *path, GEr
 }
 
 static gboolean
+hc_spec_match_is_valid(const char *match)
+{
+	g_autofree char *probe = g_strconcat("x.", match, NULL);
+	return match[0] != '\0' && hc_capability_id_is_valid(probe);
+}
+
+static gboolean
 hc_spec_parse_feature(HcCatalogue *cat,
 		      const char *id,
 		      JsonNode *value,
@@ -198,7 +205,8 @@ hc_spec_parse_feature(HcCatalogue *cat,
 				    ids);
 		return FALSE;
 	}
-	if (def->is_pattern && !hc_capability_id_is_valid(id)) {
+	/* the matched part becomes part of capability ids ("{}" in requires) */
+	if (def->is_pattern && !hc_spec_match_is_valid(hc_feature_property(def, id))) {
 		g_set_error(error,
 			    HC_ERROR,
 			    HC_ERROR_INVALID_ARGUMENT,

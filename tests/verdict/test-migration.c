@@ -440,6 +440,226 @@ START_TEST(test_examples)
 }
 END_TEST
 
+/* a copy of a fixture host with some capabilities replaced: "id=state[:int|:'str'|:[list]]" */
+static HcSnapshot *
+host_with(const char *base, const char *const *caps)
+{
+	g_autoptr(HcSnapshot) fixture = hc_test_host(base);
+	HcSnapshot *snap = hc_snapshot_copy(fixture);
+
+	for (guint i = 0; caps[i] != NULL; i++) {
+		g_auto(GStrv) kv = g_strsplit(caps[i], "=", 2);
+		g_auto(GStrv) sv = g_strsplit(kv[1], ":", 2);
+		HcCapState state = g_strcmp0(sv[0], "supported") == 0 ? HC_CAP_STATE_SUPPORTED
+				   : g_strcmp0(sv[0], "unknown") == 0 ? HC_CAP_STATE_UNKNOWN
+								      : HC_CAP_STATE_UNSUPPORTED;
+		GVariant *value = NULL;
+		if (sv[1] != NULL && sv[1][0] == '[')
+			value =
+			    g_variant_parse(G_VARIANT_TYPE_STRING_ARRAY, sv[1], NULL, NULL, NULL);
+		else if (sv[1] != NULL)
+			value = g_variant_new_int64(g_ascii_strtoll(sv[1], NULL, 10));
+		hc_snapshot_take_capability(snap, hc_capability_new(kv[0], state, value, "test"));
+	}
+	return snap;
+}
+
+/* the report, its verdict and the finding for @feature (NULL when none) */
+static JsonObject *
+judge(HcSnapshot *src,
+      HcSnapshot *dst,
+      const char *spec,
+      HcVerdict want,
+      const char *feature,
+      JsonNode **root)
+{
+	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *json = NULL;
+	HcVerdict verdict = HC_VERDICT_LAST;
+	JsonArray *findings;
+	gboolean ok =
+	    dst != NULL
+		? hc_check_migration(cat, spec, strlen(spec), src, dst, &verdict, &json, &error)
+		: hc_check_bootable(cat, spec, strlen(spec), src, &verdict, &json, &error);
+
+	ck_assert_msg(ok, "%s", error ? error->message : "");
+	*root = json_from_string(json, NULL);
+	ck_assert_msg(verdict == want, "%s: %s", spec, json);
+	findings = json_object_get_array_member(json_node_get_object(*root), "findings");
+	for (guint i = 0; i < json_array_get_length(findings); i++) {
+		JsonObject *f = json_array_get_object_element(findings, i);
+		if (g_strcmp0(json_object_get_string_member(f, "feature"), feature) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* the catalogue gaps the importer reported, judged on hosts that have and lack each one */
+START_TEST(test_new_features)
+{
+	const char *const phys46[] = {"cpu.phys_bits=supported:46", NULL};
+	const char *const phys48[] = {"cpu.phys_bits=supported:48", NULL};
+	const char *const nested_ok[] = {"kvm.nested.state=supported:8192",
+					 "kvm.nested.exception_payload=supported",
+					 NULL};
+	const char *const nested_no[] = {"kvm.nested.state=unsupported:0",
+					 "kvm.nested.exception_payload=supported",
+					 NULL};
+	const char *const exits14[] = {"kvm.disable_exits=supported:14", NULL};
+	const char *const exits15[] = {"kvm.disable_exits=supported:15", NULL};
+	const char *const huge_2m[] = {"mem.hugepages.default_kib=supported:2048", NULL};
+	const char *const huge_1g[] = {"mem.hugepages.default_kib=supported:1048576", NULL};
+	const char *const vfio_mig[] = {"vfio.devices=supported:['0000:01:00.0']",
+					"vfio.dev.0000_01_00_0.migration=supported",
+					NULL};
+	const char *const vfio_nomig[] = {"vfio.devices=supported:['0000:01:00.0']",
+					  "vfio.dev.0000_01_00_0.migration=unsupported",
+					  NULL};
+	const char *const vfio_none[] = {"vfio.devices=unsupported", NULL};
+	const char *const no_split[] = {"kvm.irqchip=supported",
+					"kvm.irqchip.split=unsupported",
+					NULL};
+	const char *vfio_spec =
+	    "{\"features\": {\"vfio-pci.host.0000_01_00_0\": \"0000:01:00.0\"}}";
+	g_autoptr(HcSnapshot) a46 = host_with(DEB12, phys46);
+	g_autoptr(HcSnapshot) b46 = host_with(DEB12, phys46);
+	g_autoptr(HcSnapshot) b48 = host_with(DEB12, phys48);
+	g_autoptr(HcSnapshot) n_ok = host_with(DEB12, nested_ok);
+	g_autoptr(HcSnapshot) n_no = host_with(DEB12, nested_no);
+	g_autoptr(HcSnapshot) e14 = host_with(DEB12, exits14);
+	g_autoptr(HcSnapshot) e15 = host_with(DEB12, exits15);
+	g_autoptr(HcSnapshot) h2m = host_with(TRIXIE, huge_2m);
+	g_autoptr(HcSnapshot) h1g = host_with(TRIXIE, huge_1g);
+	g_autoptr(HcSnapshot) v_mig = host_with(DEB12, vfio_mig);
+	g_autoptr(HcSnapshot) v_nomig = host_with(DEB12, vfio_nomig);
+	g_autoptr(HcSnapshot) nosplit = host_with(DEB12, no_split);
+	g_autoptr(HcSnapshot) v_none = host_with(DEB12, vfio_none);
+	JsonNode *root = NULL;
+	JsonObject *f;
+
+	/* host-phys-bits: the guest gets each host's width, so they must be equal */
+	f = judge(a46,
+		  b48,
+		  "{\"features\": {\"cpu.host_phys_bits\": true}}",
+		  HC_VERDICT_NO,
+		  "cpu.host_phys_bits",
+		  &root);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(json_object_get_string_member(f, "severity"), "error");
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(a46,
+		  b46,
+		  "{\"features\": {\"cpu.host_phys_bits\": true}}",
+		  HC_VERDICT_YES,
+		  "cpu.host_phys_bits",
+		  &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+
+	/* a nested guest migrates only with nested state and exception payload on both */
+	f = judge(n_ok,
+		  n_no,
+		  "{\"features\": {\"cpu.nested\": \"vmx\"}}",
+		  HC_VERDICT_NO,
+		  "cpu.nested",
+		  &root);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"),
+				     "Kernel do not provide required capabilities for nested"));
+	ck_assert_ptr_nonnull(
+	    strstr(json_object_get_string_member(f, "reason"), "kvm.nested.state: unsupported"));
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(n_ok,
+		  n_ok,
+		  "{\"features\": {\"cpu.nested\": \"vmx\"}}",
+		  HC_VERDICT_YES,
+		  "cpu.nested",
+		  &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+
+	/* mem-lock: nothing the host can be asked, so a note that says what to set */
+	f = judge(a46,
+		  NULL,
+		  "{\"features\": {\"memory.mem_lock\": true}}",
+		  HC_VERDICT_YES,
+		  "memory.mem_lock",
+		  &root);
+	ck_assert_str_eq(json_object_get_string_member(f, "severity"), "info");
+	ck_assert_ptr_nonnull(
+	    strstr(json_object_get_string_member(f, "remediation"), "LimitMEMLOCK=infinity"));
+	g_clear_pointer(&root, json_node_unref);
+
+	/* cpu-pm: HLT|MWAIT|PAUSE = 7 of KVM_CAP_X86_DISABLE_EXITS; 14 lacks MWAIT */
+	f = judge(e14,
+		  NULL,
+		  "{\"features\": {\"accel.cpu_pm\": true}}",
+		  HC_VERDICT_YES,
+		  "accel.cpu_pm",
+		  &root);
+	ck_assert_str_eq(json_object_get_string_member(f, "severity"), "warning");
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(e15,
+		  NULL,
+		  "{\"features\": {\"accel.cpu_pm\": true}}",
+		  HC_VERDICT_YES,
+		  "accel.cpu_pm",
+		  &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+
+	/* huge pages of the host's default size: trixie has 4096 free 2 MiB pages, no 1 GiB */
+	f = judge(h2m,
+		  NULL,
+		  "{\"features\": {\"memory.hugepages\": \"default\", \"memory.size_mib\": 4096}}",
+		  HC_VERDICT_YES,
+		  "memory.hugepages",
+		  &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(h1g,
+		  NULL,
+		  "{\"features\": {\"memory.hugepages\": \"default\", \"memory.size_mib\": 4096}}",
+		  HC_VERDICT_NO,
+		  "memory.hugepages",
+		  &root);
+	ck_assert_ptr_nonnull(f);
+	g_clear_pointer(&root, json_node_unref);
+
+	/* an assigned device: bound on the host to boot, migration support on both to move */
+	f = judge(v_mig, v_nomig, vfio_spec, HC_VERDICT_NO, "vfio-pci.host.0000_01_00_0", &root);
+	ck_assert_ptr_nonnull(strstr(json_object_get_string_member(f, "reason"),
+				     "VFIO device doesn't support migration"));
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(v_mig, NULL, vfio_spec, HC_VERDICT_YES, "vfio-pci.host.0000_01_00_0", &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(v_none, NULL, vfio_spec, HC_VERDICT_NO, "vfio-pci.host.0000_01_00_0", &root);
+	ck_assert_ptr_nonnull(f);
+	g_clear_pointer(&root, json_node_unref);
+
+	/* kernel-irqchip=split needs KVM_CAP_SPLIT_IRQCHIP */
+	f = judge(nosplit,
+		  NULL,
+		  "{\"features\": {\"machine.kernel_irqchip\": \"split\"}}",
+		  HC_VERDICT_NO,
+		  "machine.kernel_irqchip",
+		  &root);
+	ck_assert_ptr_nonnull(
+	    strstr(json_object_get_string_member(f, "reason"), "kvm.irqchip.split: unsupported"));
+	g_clear_pointer(&root, json_node_unref);
+	f = judge(nosplit,
+		  NULL,
+		  "{\"features\": {\"machine.kernel_irqchip\": \"on\"}}",
+		  HC_VERDICT_YES,
+		  "machine.kernel_irqchip",
+		  &root);
+	ck_assert_ptr_null(f);
+	g_clear_pointer(&root, json_node_unref);
+}
+END_TEST
+
 static Suite *
 migration_suite(void)
 {
@@ -450,6 +670,7 @@ migration_suite(void)
 	tcase_add_test(tc, test_uso_finding);
 	tcase_add_test(tc, test_baseline_report);
 	tcase_add_loop_test(tc, test_examples, 0, G_N_ELEMENTS(examples));
+	tcase_add_test(tc, test_new_features);
 	suite_add_tcase(s, tc);
 	tcase_add_test(props, test_prop_self_migration);
 	tcase_add_test(props, test_prop_pin_never_hurts);

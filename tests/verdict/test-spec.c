@@ -51,7 +51,8 @@ START_TEST(test_wrong_types)
 	BAD(cat,
 	    "{\"features\": {\"memory.hugepages\": \"4M\"}}",
 	    INVAL,
-	    "$.features[\"memory.hugepages\"]: expected one of \"none\", \"2M\", \"1G\", got "
+	    "$.features[\"memory.hugepages\"]: expected one of \"none\", \"2M\", \"1G\", "
+	    "\"default\", got "
 	    "\"4M\"");
 	BAD(cat,
 	    "{\"features\": {\"smp.maxcpus\": 0}}",
