@@ -23,6 +23,7 @@ typedef struct {
 	int rounds;
 	int warmup;
 	int clients;
+	int echo_bytes;
 	double seconds;
 } HcBenchOptions;
 
@@ -358,6 +359,7 @@ main(int argc, char **argv)
 	    {"warmup", 0, 0, G_OPTION_ARG_INT, &o.warmup, "latency warm-up calls", "N"},
 	    {"clients", 0, 0, G_OPTION_ARG_INT, &o.clients, "client connections", "N"},
 	    {"seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.seconds, "throughput duration", "S"},
+	    {"echo-bytes", 0, 0, G_OPTION_ARG_INT, &o.echo_bytes, "Echo(s) payload size", "N"},
 	    {NULL},
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("latency|throughput");
@@ -385,6 +387,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	in = hc_bench_inputs_new(o.cap, o.spec, o.target, &error);
+	/* the transport floor for a reply of that size: what D-Bus alone costs for the bytes */
+	if (in != NULL && o.echo_bytes > 0) {
+		g_free(in->echo_text);
+		in->echo_text = g_strnfill(o.echo_bytes, 'x');
+	}
 	ok = in != NULL && verb(&o, in, &error);
 	hc_bench_options_clear(&o);
 	if (!ok) {
