@@ -357,10 +357,13 @@ plant(BreakKind kind, const char *path)
 				    key,
 				    "\"boot_id\":\"00000000-0000-0000-0000-000000000000\"");
 		break;
-	case BREAK_EDITED:
-		text = replace_once(valid_cache, "\"planted by the test\"", "\"edited\"");
-		text = replace_once(g_steal_pointer(&text), "\"supported\"", "\"unsupported\"");
+	case BREAK_EDITED: {
+		g_autofree char *reason_edited =
+		    replace_once(valid_cache, "\"planted by the test\"", "\"edited\"");
+
+		text = replace_once(reason_edited, "\"supported\"", "\"unsupported\"");
 		break;
+	}
 	case BREAK_DIRECTORY:
 		ck_assert_int_eq(g_mkdir(path, 0755), 0);
 		return;
