@@ -252,6 +252,92 @@ START_TEST(test_daemon_gone)
 }
 END_TEST
 
+/* ---- a daemon probing a sysroot the test owns, so the test can change a capability ---- */
+
+static char *sysroot;
+
+static void
+write_release(const char *release)
+{
+	g_autofree char *path = g_build_filename(sysroot, "proc/sys/kernel/osrelease", NULL);
+	g_autofree char *contents = g_strdup_printf("%s\n", release);
+	g_autoptr(GError) error = NULL;
+	ck_assert_msg(g_file_set_contents(path, contents, -1, &error), "%s", error->message);
+}
+
+static void
+setup_sysroot(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *kernel_dir = NULL;
+	g_autofree char *arg = NULL;
+	const char *args[] = {NULL, NULL};
+
+	td = hc_test_daemon_new(&error);
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	sysroot = hc_test_daemon_path(td, "sysroot");
+	kernel_dir = g_build_filename(sysroot, "proc", "sys", "kernel", NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(kernel_dir, 0755), 0);
+	write_release("6.1.0-hc-cli-test");
+	arg = g_strdup_printf("--sysroot=%s", sysroot);
+	args[0] = arg;
+	ck_assert_msg(hc_test_daemon_start(td, args, &error), "%s", error->message);
+}
+
+static void
+teardown_sysroot(void)
+{
+	g_clear_pointer(&td, hc_test_daemon_free);
+	g_clear_pointer(&sysroot, g_free);
+}
+
+/* monitor prints the changed capability with its old and new value, taken from the daemon */
+START_TEST(test_monitor_capability_change)
+{
+	const char *argv[] = {NULL, "--address", td->address, "--json", "monitor", NULL};
+	g_autoptr(GSubprocess) mon = NULL;
+	g_autoptr(GDataInputStream) in = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCliRun) refresh = NULL;
+	g_autofree char *first = NULL;
+	JsonObject *change = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GVariant) gen = NULL;
+
+	argv[0] = hc_cli_test_get_binary();
+	mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
+	in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
+	first = read_line(in);
+	ck_assert_ptr_nonnull(strstr(first, "\"monitoring\""));
+	write_release("6.2.0-hc-cli-test");
+	refresh = ctl("refresh", "host", NULL);
+	ck_assert_int_eq(refresh->status, 0);
+	while (change == NULL) {
+		g_autofree char *line = read_line(in);
+		g_clear_pointer(&node, json_node_unref);
+		node = hc_cli_parse_json(line);
+		if (g_strcmp0(json_object_get_string_member(json_node_get_object(node), "event"),
+			      "capability") == 0 &&
+		    g_strcmp0(json_object_get_string_member(json_node_get_object(node), "id"),
+			      "host.kernel.release") == 0)
+			change = json_node_get_object(node);
+	}
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_object_get_object_member(change, "old"), "value"),
+	    "6.1.0-hc-cli-test");
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_object_get_object_member(change, "new"), "value"),
+	    "6.2.0-hc-cli-test");
+	gen = property("Generation");
+	ck_assert_int_eq(json_object_get_int_member(change, "generation"),
+			 (gint64)g_variant_get_uint64(gen));
+	g_subprocess_send_signal(mon, SIGINT);
+	ck_assert(g_subprocess_wait(mon, NULL, &error));
+	ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
+}
+END_TEST
+
 static Suite *
 cli_bus_suite(void)
 {
@@ -267,6 +353,11 @@ cli_bus_suite(void)
 	tcase_add_test(tc, test_refresh);
 	tcase_add_test(tc, test_monitor_follows_refresh);
 	tcase_add_test(tc, test_daemon_gone);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sysroot");
+	tcase_add_checked_fixture(tc, setup_sysroot, teardown_sysroot);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_monitor_capability_change);
 	suite_add_tcase(s, tc);
 	return s;
 }
