@@ -19,281 +19,294 @@
 
 static HcTestDaemon *td;
 
-static void setup(void) {
-  g_autoptr(GError) error = NULL;
+static void
+setup(void)
+{
+	g_autoptr(GError) error = NULL;
 
-  td = hc_test_daemon_new(&error);
-  ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
-  ck_assert_msg(hc_test_daemon_start(td, NULL, &error), "%s", error->message);
+	td = hc_test_daemon_new(&error);
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_msg(hc_test_daemon_start(td, NULL, &error), "%s", error->message);
 }
 
-static void teardown(void) { g_clear_pointer(&td, hc_test_daemon_free); }
+static void
+teardown(void)
+{
+	g_clear_pointer(&td, hc_test_daemon_free);
+}
 
 /* hostcapctl --address ADDR ARGS… */
-static HcCliRun *ctl(const char *first, ...) G_GNUC_NULL_TERMINATED;
-static HcCliRun *ctl(const char *first, ...) {
-  g_autoptr(GPtrArray) args = g_ptr_array_new();
-  va_list ap;
+static HcCliRun *
+ctl(const char *first, ...) G_GNUC_NULL_TERMINATED;
+static HcCliRun *
+ctl(const char *first, ...)
+{
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	va_list ap;
 
-  g_ptr_array_add(args, "--address");
-  g_ptr_array_add(args, td->address);
-  va_start(ap, first);
-  for (const char *a = first; a != NULL; a = va_arg(ap, const char *))
-    g_ptr_array_add(args, (gpointer)a);
-  va_end(ap);
-  g_ptr_array_add(args, NULL);
-  return hc_cli_runv((const char *const *)args->pdata);
+	g_ptr_array_add(args, "--address");
+	g_ptr_array_add(args, td->address);
+	va_start(ap, first);
+	for (const char *a = first; a != NULL; a = va_arg(ap, const char *))
+		g_ptr_array_add(args, (gpointer)a);
+	va_end(ap);
+	g_ptr_array_add(args, NULL);
+	return hc_cli_runv((const char *const *)args->pdata);
 }
 
 /* Describe() asked with busctl, not through the code under test */
-static char *describe_by_busctl(void) {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) data = hc_test_daemon_busctl_call(
-      td, HC_DBUS_INTERFACE, "Describe", NULL, &error);
+static char *
+describe_by_busctl(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) data =
+	    hc_test_daemon_busctl_call(td, HC_DBUS_INTERFACE, "Describe", NULL, &error);
 
-  ck_assert_msg(data != NULL, "%s", error != NULL ? error->message : "");
-  return g_strdup(json_array_get_string_element(json_node_get_array(data), 0));
+	ck_assert_msg(data != NULL, "%s", error != NULL ? error->message : "");
+	return g_strdup(json_array_get_string_element(json_node_get_array(data), 0));
 }
 
-static GVariant *property(const char *name) {
-  g_autoptr(GError) error = NULL;
-  GVariant *v = hc_test_daemon_get_property(td, name, &error);
-  ck_assert_msg(v != NULL, "%s", error != NULL ? error->message : "");
-  return v;
+static GVariant *
+property(const char *name)
+{
+	g_autoptr(GError) error = NULL;
+	GVariant *v = hc_test_daemon_get_property(td, name, &error);
+	ck_assert_msg(v != NULL, "%s", error != NULL ? error->message : "");
+	return v;
 }
 
-START_TEST(test_status_matches_properties) {
-  g_autoptr(HcCliRun) run = ctl("--json", "status", NULL);
-  g_autoptr(HcCliRun) human = ctl("status", NULL);
-  g_autoptr(GVariant) gen = property("Generation");
-  g_autoptr(GVariant) fp = property("Fingerprint");
-  g_autoptr(GVariant) state = property("State");
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *fp_line = NULL;
-  JsonObject *obj;
+START_TEST(test_status_matches_properties)
+{
+	g_autoptr(HcCliRun) run = ctl("--json", "status", NULL);
+	g_autoptr(HcCliRun) human = ctl("status", NULL);
+	g_autoptr(GVariant) gen = property("Generation");
+	g_autoptr(GVariant) fp = property("Fingerprint");
+	g_autoptr(GVariant) state = property("State");
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree char *fp_line = NULL;
+	JsonObject *obj;
 
-  ck_assert_int_eq(run->status, 0);
-  node = hc_cli_parse_json(run->out);
-  obj = json_node_get_object(node);
-  ck_assert_str_eq(json_object_get_string_member(obj, "source"), "daemon");
-  ck_assert_str_eq(json_object_get_string_member(obj, "state"),
-                   g_variant_get_string(state, NULL));
-  ck_assert_str_eq(json_object_get_string_member(obj, "fingerprint"),
-                   g_variant_get_string(fp, NULL));
-  ck_assert_int_eq(json_object_get_int_member(obj, "generation"),
-                   (gint64)g_variant_get_uint64(gen));
-  ck_assert_int_eq(human->status, 0);
-  fp_line = g_strdup_printf("Fingerprint: %s", g_variant_get_string(fp, NULL));
-  ck_assert_ptr_nonnull(strstr(human->out, fp_line));
-  ck_assert_ptr_nonnull(strstr(human->out, "Last probe: "));
-  ck_assert_ptr_nonnull(strstr(human->out, " ago"));
-}
-END_TEST
-
-START_TEST(test_list_get_match_describe) {
-  g_autofree char *json = describe_by_busctl();
-  g_autoptr(JsonNode) snap = hc_cli_parse_json(json);
-  JsonObject *caps =
-      json_object_get_object_member(json_node_get_object(snap), "capabilities");
-  g_autoptr(GList) ids = json_object_get_members(caps);
-  g_autoptr(HcCliRun) list = ctl("list", "net.tun", NULL);
-  g_autoptr(HcCliRun) get = ctl("--json", "get", "kvm.present", NULL);
-  g_autoptr(JsonNode) got = NULL;
-  JsonObject *want = json_object_get_object_member(caps, "kvm.present");
-  guint expected = 0;
-
-  for (GList *l = ids; l != NULL; l = l->next) {
-    if (g_str_has_prefix(l->data, "net.tun."))
-      expected++;
-  }
-  ck_assert_uint_gt(expected, 0);
-  ck_assert_int_eq(list->status, 0);
-  ck_assert_uint_eq(hc_cli_count_lines_with_prefix(list->out, "net.tun."),
-                    expected);
-  ck_assert_uint_eq(hc_cli_count_lines_with_prefix(list->out, "net.tap."), 0);
-  ck_assert_int_eq(get->status, 0);
-  got = hc_cli_parse_json(get->out);
-  ck_assert_ptr_nonnull(want);
-  ck_assert_str_eq(
-      json_object_get_string_member(json_node_get_object(got), "state"),
-      json_object_get_string_member(want, "state"));
-  ck_assert_str_eq(
-      json_object_get_string_member(json_node_get_object(got), "reason"),
-      json_object_get_string_member(want, "reason"));
+	ck_assert_int_eq(run->status, 0);
+	node = hc_cli_parse_json(run->out);
+	obj = json_node_get_object(node);
+	ck_assert_str_eq(json_object_get_string_member(obj, "source"), "daemon");
+	ck_assert_str_eq(json_object_get_string_member(obj, "state"),
+			 g_variant_get_string(state, NULL));
+	ck_assert_str_eq(json_object_get_string_member(obj, "fingerprint"),
+			 g_variant_get_string(fp, NULL));
+	ck_assert_int_eq(json_object_get_int_member(obj, "generation"),
+			 (gint64)g_variant_get_uint64(gen));
+	ck_assert_int_eq(human->status, 0);
+	fp_line = g_strdup_printf("Fingerprint: %s", g_variant_get_string(fp, NULL));
+	ck_assert_ptr_nonnull(strstr(human->out, fp_line));
+	ck_assert_ptr_nonnull(strstr(human->out, "Last probe: "));
+	ck_assert_ptr_nonnull(strstr(human->out, " ago"));
 }
 END_TEST
 
-START_TEST(test_absent_ids) {
-  g_autoptr(HcCliRun) typo = ctl("get", "kvm.presnt", NULL);
-  g_autoptr(HcCliRun) prefix = ctl("list", "nosuch.family", NULL);
+START_TEST(test_list_get_match_describe)
+{
+	g_autofree char *json = describe_by_busctl();
+	g_autoptr(JsonNode) snap = hc_cli_parse_json(json);
+	JsonObject *caps =
+	    json_object_get_object_member(json_node_get_object(snap), "capabilities");
+	g_autoptr(GList) ids = json_object_get_members(caps);
+	g_autoptr(HcCliRun) list = ctl("list", "net.tun", NULL);
+	g_autoptr(HcCliRun) get = ctl("--json", "get", "kvm.present", NULL);
+	g_autoptr(JsonNode) got = NULL;
+	JsonObject *want = json_object_get_object_member(caps, "kvm.present");
+	guint expected = 0;
 
-  ck_assert_int_eq(typo->status, 1);
-  ck_assert_ptr_nonnull(strstr(typo->err, "did you mean 'kvm.present'"));
-  ck_assert_int_eq(prefix->status, 1);
-  ck_assert_ptr_nonnull(strstr(prefix->err, "nosuch.family"));
+	for (GList *l = ids; l != NULL; l = l->next) {
+		if (g_str_has_prefix(l->data, "net.tun."))
+			expected++;
+	}
+	ck_assert_uint_gt(expected, 0);
+	ck_assert_int_eq(list->status, 0);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(list->out, "net.tun."), expected);
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(list->out, "net.tap."), 0);
+	ck_assert_int_eq(get->status, 0);
+	got = hc_cli_parse_json(get->out);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_str_eq(json_object_get_string_member(json_node_get_object(got), "state"),
+			 json_object_get_string_member(want, "state"));
+	ck_assert_str_eq(json_object_get_string_member(json_node_get_object(got), "reason"),
+			 json_object_get_string_member(want, "reason"));
 }
 END_TEST
 
-START_TEST(test_export_is_describe) {
-  g_autofree char *json = describe_by_busctl();
-  g_autoptr(HcCliRun) run = ctl("export", NULL);
-  g_autoptr(HcSnapshot) a = NULL;
-  g_autoptr(HcSnapshot) b = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *na = NULL;
-  g_autofree char *nb = NULL;
+START_TEST(test_absent_ids)
+{
+	g_autoptr(HcCliRun) typo = ctl("get", "kvm.presnt", NULL);
+	g_autoptr(HcCliRun) prefix = ctl("list", "nosuch.family", NULL);
 
-  ck_assert_int_eq(run->status, 0);
-  a = hc_snapshot_from_json(json, strlen(json), &error);
-  ck_assert_msg(a != NULL, "%s", error ? error->message : "");
-  b = hc_snapshot_from_json(run->out, strlen(run->out), &error);
-  ck_assert_msg(b != NULL, "%s", error ? error->message : "");
-  na = hc_snapshot_to_json(a, TRUE);
-  nb = hc_snapshot_to_json(b, TRUE);
-  ck_assert_str_eq(na, nb);
+	ck_assert_int_eq(typo->status, 1);
+	ck_assert_ptr_nonnull(strstr(typo->err, "did you mean 'kvm.present'"));
+	ck_assert_int_eq(prefix->status, 1);
+	ck_assert_ptr_nonnull(strstr(prefix->err, "nosuch.family"));
 }
 END_TEST
 
-START_TEST(test_refresh) {
-  g_autoptr(HcCliRun) run = ctl("--json", "refresh", "host", NULL);
-  g_autoptr(HcCliRun) bad = ctl("refresh", "nosuchprobe", NULL);
-  g_autoptr(GVariant) gen = NULL;
-  g_autoptr(JsonNode) node = NULL;
+START_TEST(test_export_is_describe)
+{
+	g_autofree char *json = describe_by_busctl();
+	g_autoptr(HcCliRun) run = ctl("export", NULL);
+	g_autoptr(HcSnapshot) a = NULL;
+	g_autoptr(HcSnapshot) b = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *na = NULL;
+	g_autofree char *nb = NULL;
 
-  ck_assert_int_eq(run->status, 0);
-  node = hc_cli_parse_json(run->out);
-  gen = property("Generation");
-  ck_assert_int_eq(
-      json_object_get_int_member(json_node_get_object(node), "generation"),
-      (gint64)g_variant_get_uint64(gen));
-  /* InvalidArgument from the daemon: bad input, with the daemon's message */
-  ck_assert_int_eq(bad->status, 3);
-  ck_assert_ptr_nonnull(strstr(bad->err, "nosuchprobe"));
+	ck_assert_int_eq(run->status, 0);
+	a = hc_snapshot_from_json(json, strlen(json), &error);
+	ck_assert_msg(a != NULL, "%s", error ? error->message : "");
+	b = hc_snapshot_from_json(run->out, strlen(run->out), &error);
+	ck_assert_msg(b != NULL, "%s", error ? error->message : "");
+	na = hc_snapshot_to_json(a, TRUE);
+	nb = hc_snapshot_to_json(b, TRUE);
+	ck_assert_str_eq(na, nb);
+}
+END_TEST
+
+START_TEST(test_refresh)
+{
+	g_autoptr(HcCliRun) run = ctl("--json", "refresh", "host", NULL);
+	g_autoptr(HcCliRun) bad = ctl("refresh", "nosuchprobe", NULL);
+	g_autoptr(GVariant) gen = NULL;
+	g_autoptr(JsonNode) node = NULL;
+
+	ck_assert_int_eq(run->status, 0);
+	node = hc_cli_parse_json(run->out);
+	gen = property("Generation");
+	ck_assert_int_eq(json_object_get_int_member(json_node_get_object(node), "generation"),
+			 (gint64)g_variant_get_uint64(gen));
+	/* InvalidArgument from the daemon: bad input, with the daemon's message */
+	ck_assert_int_eq(bad->status, 3);
+	ck_assert_ptr_nonnull(strstr(bad->err, "nosuchprobe"));
 }
 END_TEST
 
 /* reads one line from the monitor; blocks (bounded by the test timeout) */
-static char *read_line(GDataInputStream *in) {
-  g_autoptr(GError) error = NULL;
-  char *line = g_data_input_stream_read_line_utf8(in, NULL, NULL, &error);
-  ck_assert_msg(line != NULL, "monitor output ended: %s",
-                error ? error->message : "EOF");
-  return line;
+static char *
+read_line(GDataInputStream *in)
+{
+	g_autoptr(GError) error = NULL;
+	char *line = g_data_input_stream_read_line_utf8(in, NULL, NULL, &error);
+	ck_assert_msg(line != NULL, "monitor output ended: %s", error ? error->message : "EOF");
+	return line;
 }
 
-START_TEST(test_monitor_follows_refresh) {
-  const char *argv[] = {NULL,     "--address", td->address,
-                        "--json", "monitor",   NULL};
-  g_autoptr(GSubprocess) mon = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HcCliRun) refresh = NULL;
-  g_autofree char *first = NULL;
-  g_autoptr(JsonNode) first_node = NULL;
-  gboolean saw_probing = FALSE;
-  gboolean saw_ready = FALSE;
+START_TEST(test_monitor_follows_refresh)
+{
+	const char *argv[] = {NULL, "--address", td->address, "--json", "monitor", NULL};
+	g_autoptr(GSubprocess) mon = NULL;
+	g_autoptr(GDataInputStream) in = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCliRun) refresh = NULL;
+	g_autofree char *first = NULL;
+	g_autoptr(JsonNode) first_node = NULL;
+	gboolean saw_probing = FALSE;
+	gboolean saw_ready = FALSE;
 
-  argv[0] = hc_cli_test_get_binary();
-  mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
-  in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
-  /* the first line comes once the matches are installed: no change can be
-   * missed */
-  first = read_line(in);
-  first_node = hc_cli_parse_json(first);
-  ck_assert_str_eq(
-      json_object_get_string_member(json_node_get_object(first_node), "event"),
-      "monitoring");
-  refresh = ctl("refresh", NULL);
-  ck_assert_int_eq(refresh->status, 0);
-  while (!saw_ready) {
-    g_autofree char *line = read_line(in);
-    g_autoptr(JsonNode) node = hc_cli_parse_json(line);
-    JsonObject *obj = json_node_get_object(node);
-    const char *event = json_object_get_string_member(obj, "event");
-    if (g_strcmp0(event, "property") != 0 ||
-        g_strcmp0(json_object_get_string_member(obj, "name"), "State") != 0)
-      continue;
-    if (g_strcmp0(json_object_get_string_member(obj, "value"), "probing") == 0)
-      saw_probing = TRUE;
-    else if (saw_probing &&
-             g_strcmp0(json_object_get_string_member(obj, "value"), "ready") ==
-                 0)
-      saw_ready = TRUE;
-  }
-  g_subprocess_send_signal(mon, SIGINT);
-  ck_assert(g_subprocess_wait(mon, NULL, &error));
-  ck_assert(g_subprocess_get_if_exited(mon));
-  ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
+	argv[0] = hc_cli_test_get_binary();
+	mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
+	in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
+	/* the first line comes once the matches are installed: no change can be
+	 * missed */
+	first = read_line(in);
+	first_node = hc_cli_parse_json(first);
+	ck_assert_str_eq(json_object_get_string_member(json_node_get_object(first_node), "event"),
+			 "monitoring");
+	refresh = ctl("refresh", NULL);
+	ck_assert_int_eq(refresh->status, 0);
+	while (!saw_ready) {
+		g_autofree char *line = read_line(in);
+		g_autoptr(JsonNode) node = hc_cli_parse_json(line);
+		JsonObject *obj = json_node_get_object(node);
+		const char *event = json_object_get_string_member(obj, "event");
+		if (g_strcmp0(event, "property") != 0 ||
+		    g_strcmp0(json_object_get_string_member(obj, "name"), "State") != 0)
+			continue;
+		if (g_strcmp0(json_object_get_string_member(obj, "value"), "probing") == 0)
+			saw_probing = TRUE;
+		else if (saw_probing &&
+			 g_strcmp0(json_object_get_string_member(obj, "value"), "ready") == 0)
+			saw_ready = TRUE;
+	}
+	g_subprocess_send_signal(mon, SIGINT);
+	ck_assert(g_subprocess_wait(mon, NULL, &error));
+	ck_assert(g_subprocess_get_if_exited(mon));
+	ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
 }
 END_TEST
 
 /* CheckBootable through the daemon and the offline check on the daemon's own
  * snapshot judge the same host with the same catalogue: they must agree */
-START_TEST(test_check_through_daemon) {
-  g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
-  g_autofree char *data =
-      g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
-  g_autofree char *snap = hc_test_daemon_path(td, "here.json");
-  g_autoptr(HcCliRun) export = ctl("export", "-o", snap, NULL);
-  g_autoptr(HcCliRun) bus = ctl("--json", "check", spec, NULL);
-  g_autoptr(HcCliRun) offline = hc_cli_run(
-      "--json", "--snapshot", snap, "--data-dir", data, "check", spec, NULL);
-  g_autoptr(JsonNode) a = NULL;
-  g_autoptr(JsonNode) b = NULL;
+START_TEST(test_check_through_daemon)
+{
+	g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+	g_autofree char *snap = hc_test_daemon_path(td, "here.json");
+	g_autoptr(HcCliRun) export = ctl("export", "-o", snap, NULL);
+	g_autoptr(HcCliRun) bus = ctl("--json", "check", spec, NULL);
+	g_autoptr(HcCliRun) offline =
+	    hc_cli_run("--json", "--snapshot", snap, "--data-dir", data, "check", spec, NULL);
+	g_autoptr(JsonNode) a = NULL;
+	g_autoptr(JsonNode) b = NULL;
 
-  ck_assert_int_eq(export->status, 0);
-  ck_assert_msg(bus->status >= 0 && bus->status <= 2, "exit %d: %s",
-                bus->status, bus->err);
-  ck_assert_int_eq(bus->status, offline->status);
-  a = hc_cli_parse_json(bus->out);
-  b = hc_cli_parse_json(offline->out);
-  ck_assert_str_eq(
-      json_object_get_string_member(json_node_get_object(a), "verdict"),
-      json_object_get_string_member(json_node_get_object(b), "verdict"));
+	ck_assert_int_eq(export->status, 0);
+	ck_assert_msg(bus->status >= 0 && bus->status <= 2, "exit %d: %s", bus->status, bus->err);
+	ck_assert_int_eq(bus->status, offline->status);
+	a = hc_cli_parse_json(bus->out);
+	b = hc_cli_parse_json(offline->out);
+	ck_assert_str_eq(json_object_get_string_member(json_node_get_object(a), "verdict"),
+			 json_object_get_string_member(json_node_get_object(b), "verdict"));
 }
 END_TEST
 
 /* CheckMigration to the 6.1 fixture host: "no" exactly when this host
  * negotiates USO, as the daemon's own net.tap.uso (asked with busctl) says */
-START_TEST(test_check_migration_through_daemon) {
-  g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
-  g_autofree char *old_host = hc_cli_fixture("hosts/linux-6.1-uso-no.json");
-  g_autofree char *json = describe_by_busctl();
-  g_autoptr(JsonNode) snap = hc_cli_parse_json(json);
-  JsonObject *caps =
-      json_object_get_object_member(json_node_get_object(snap), "capabilities");
-  JsonNode *uso = json_object_get_member(caps, "net.tap.uso");
-  gboolean has_uso =
-      uso != NULL && g_strcmp0(json_object_get_string_member(
-                                   json_node_get_object(uso), "state"),
-                               "supported") == 0;
-  g_autoptr(HcCliRun) run = ctl("check", "--target", old_host, spec, NULL);
-  g_autoptr(HcCliRun) bad = ctl("check", "--target", spec, spec, NULL);
+START_TEST(test_check_migration_through_daemon)
+{
+	g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
+	g_autofree char *old_host = hc_cli_fixture("hosts/linux-6.1-uso-no.json");
+	g_autofree char *json = describe_by_busctl();
+	g_autoptr(JsonNode) snap = hc_cli_parse_json(json);
+	JsonObject *caps =
+	    json_object_get_object_member(json_node_get_object(snap), "capabilities");
+	JsonNode *uso = json_object_get_member(caps, "net.tap.uso");
+	gboolean has_uso =
+	    uso != NULL &&
+	    g_strcmp0(json_object_get_string_member(json_node_get_object(uso), "state"),
+		      "supported") == 0;
+	g_autoptr(HcCliRun) run = ctl("check", "--target", old_host, spec, NULL);
+	g_autoptr(HcCliRun) bad = ctl("check", "--target", spec, spec, NULL);
 
-  if (has_uso) {
-    ck_assert_int_eq(run->status, 1);
-    ck_assert_ptr_nonnull(strstr(run->out, "host_uso=off"));
-  } else {
-    ck_assert_msg(run->status != 1 || strstr(run->out, "net.tap.uso") == NULL,
-                  "USO blamed on a host without it:\n%s", run->out);
-  }
-  /* a spec where a snapshot belongs: the daemon says InvalidArgument, exit 3 */
-  ck_assert_int_eq(bad->status, 3);
-  ck_assert_ptr_nonnull(strstr(bad->err, "$"));
+	if (has_uso) {
+		ck_assert_int_eq(run->status, 1);
+		ck_assert_ptr_nonnull(strstr(run->out, "host_uso=off"));
+	} else {
+		ck_assert_msg(run->status != 1 || strstr(run->out, "net.tap.uso") == NULL,
+			      "USO blamed on a host without it:\n%s",
+			      run->out);
+	}
+	/* a spec where a snapshot belongs: the daemon says InvalidArgument, exit 3 */
+	ck_assert_int_eq(bad->status, 3);
+	ck_assert_ptr_nonnull(strstr(bad->err, "$"));
 }
 END_TEST
 
-START_TEST(test_daemon_gone) {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HcCliRun) run = NULL;
-  int wait_status = 0;
+START_TEST(test_daemon_gone)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCliRun) run = NULL;
+	int wait_status = 0;
 
-  ck_assert_msg(hc_test_daemon_stop(td, &wait_status, &error), "%s",
-                error->message);
-  run = ctl("status", NULL);
-  ck_assert_int_eq(run->status, 4);
-  ck_assert_ptr_nonnull(strstr(run->err, HC_DBUS_NAME));
+	ck_assert_msg(hc_test_daemon_stop(td, &wait_status, &error), "%s", error->message);
+	run = ctl("status", NULL);
+	ck_assert_int_eq(run->status, 4);
+	ck_assert_ptr_nonnull(strstr(run->err, HC_DBUS_NAME));
 }
 END_TEST
 
@@ -302,119 +315,167 @@ END_TEST
 
 static char *sysroot;
 
-static void write_release(const char *release) {
-  g_autofree char *path =
-      g_build_filename(sysroot, "proc/sys/kernel/osrelease", NULL);
-  g_autofree char *contents = g_strdup_printf("%s\n", release);
-  g_autoptr(GError) error = NULL;
-  ck_assert_msg(g_file_set_contents(path, contents, -1, &error), "%s",
-                error->message);
+static void
+write_release(const char *release)
+{
+	g_autofree char *path = g_build_filename(sysroot, "proc/sys/kernel/osrelease", NULL);
+	g_autofree char *contents = g_strdup_printf("%s\n", release);
+	g_autoptr(GError) error = NULL;
+	ck_assert_msg(g_file_set_contents(path, contents, -1, &error), "%s", error->message);
 }
 
-static void setup_sysroot(void) {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *kernel_dir = NULL;
-  g_autofree char *arg = NULL;
-  const char *args[] = {NULL, NULL};
+static void
+setup_sysroot(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *kernel_dir = NULL;
+	g_autofree char *arg = NULL;
+	g_autofree char *state = NULL;
+	const char *args[] = {NULL, NULL, NULL};
 
-  td = hc_test_daemon_new(&error);
-  ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
-  sysroot = hc_test_daemon_path(td, "sysroot");
-  kernel_dir = g_build_filename(sysroot, "proc", "sys", "kernel", NULL);
-  ck_assert_int_eq(g_mkdir_with_parents(kernel_dir, 0755), 0);
-  write_release("6.1.0-hc-cli-test");
-  arg = g_strdup_printf("--sysroot=%s", sysroot);
-  args[0] = arg;
-  ck_assert_msg(hc_test_daemon_start(td, args, &error), "%s", error->message);
+	td = hc_test_daemon_new(&error);
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	sysroot = hc_test_daemon_path(td, "sysroot");
+	kernel_dir = g_build_filename(sysroot, "proc", "sys", "kernel", NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(kernel_dir, 0755), 0);
+	write_release("6.1.0-hc-cli-test");
+	arg = g_strdup_printf("--sysroot=%s", sysroot);
+	state = g_strdup_printf("--state-dir=%s/state", td->tmpdir);
+	args[0] = arg;
+	args[1] = state;
+	ck_assert_msg(hc_test_daemon_start(td, args, &error), "%s", error->message);
 }
 
-static void teardown_sysroot(void) {
-  g_clear_pointer(&td, hc_test_daemon_free);
-  g_clear_pointer(&sysroot, g_free);
+static void
+teardown_sysroot(void)
+{
+	g_clear_pointer(&td, hc_test_daemon_free);
+	g_clear_pointer(&sysroot, g_free);
 }
 
 /* monitor prints the changed capability with its old and new value, taken from
  * the daemon */
-START_TEST(test_monitor_capability_change) {
-  const char *argv[] = {NULL,     "--address", td->address,
-                        "--json", "monitor",   NULL};
-  g_autoptr(GSubprocess) mon = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HcCliRun) refresh = NULL;
-  g_autofree char *first = NULL;
-  JsonObject *change = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GVariant) gen = NULL;
+START_TEST(test_monitor_capability_change)
+{
+	const char *argv[] = {NULL, "--address", td->address, "--json", "monitor", NULL};
+	g_autoptr(GSubprocess) mon = NULL;
+	g_autoptr(GDataInputStream) in = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCliRun) refresh = NULL;
+	g_autofree char *first = NULL;
+	JsonObject *change = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GVariant) gen = NULL;
 
-  argv[0] = hc_cli_test_get_binary();
-  mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
-  in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
-  first = read_line(in);
-  ck_assert_ptr_nonnull(strstr(first, "\"monitoring\""));
-  write_release("6.2.0-hc-cli-test");
-  refresh = ctl("refresh", "host", NULL);
-  ck_assert_int_eq(refresh->status, 0);
-  while (change == NULL) {
-    g_autofree char *line = read_line(in);
-    g_clear_pointer(&node, json_node_unref);
-    node = hc_cli_parse_json(line);
-    if (g_strcmp0(
-            json_object_get_string_member(json_node_get_object(node), "event"),
-            "capability") == 0 &&
-        g_strcmp0(
-            json_object_get_string_member(json_node_get_object(node), "id"),
-            "host.kernel.release") == 0)
-      change = json_node_get_object(node);
-  }
-  ck_assert_str_eq(json_object_get_string_member(
-                       json_object_get_object_member(change, "old"), "value"),
-                   "6.1.0-hc-cli-test");
-  ck_assert_str_eq(json_object_get_string_member(
-                       json_object_get_object_member(change, "new"), "value"),
-                   "6.2.0-hc-cli-test");
-  gen = property("Generation");
-  ck_assert_int_eq(json_object_get_int_member(change, "generation"),
-                   (gint64)g_variant_get_uint64(gen));
-  g_subprocess_send_signal(mon, SIGINT);
-  ck_assert(g_subprocess_wait(mon, NULL, &error));
-  ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
+	argv[0] = hc_cli_test_get_binary();
+	mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
+	in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
+	first = read_line(in);
+	ck_assert_ptr_nonnull(strstr(first, "\"monitoring\""));
+	write_release("6.2.0-hc-cli-test");
+	refresh = ctl("refresh", "host", NULL);
+	ck_assert_int_eq(refresh->status, 0);
+	while (change == NULL) {
+		g_autofree char *line = read_line(in);
+		g_clear_pointer(&node, json_node_unref);
+		node = hc_cli_parse_json(line);
+		if (g_strcmp0(json_object_get_string_member(json_node_get_object(node), "event"),
+			      "capability") == 0 &&
+		    g_strcmp0(json_object_get_string_member(json_node_get_object(node), "id"),
+			      "host.kernel.release") == 0)
+			change = json_node_get_object(node);
+	}
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_object_get_object_member(change, "old"), "value"),
+	    "6.1.0-hc-cli-test");
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_object_get_object_member(change, "new"), "value"),
+	    "6.2.0-hc-cli-test");
+	gen = property("Generation");
+	ck_assert_int_eq(json_object_get_int_member(change, "generation"),
+			 (gint64)g_variant_get_uint64(gen));
+	g_subprocess_send_signal(mon, SIGINT);
+	ck_assert(g_subprocess_wait(mon, NULL, &error));
+	ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
 }
 END_TEST
 
-static Suite *cli_bus_suite(void) {
-  Suite *s = suite_create("cli-bus");
-  TCase *tc = tcase_create("bus");
+/* the daemon records the change; hostcapctl history reads it back, filtered by prefix */
+START_TEST(test_history_after_change)
+{
+	g_autofree char *file = g_build_filename(td->tmpdir, "state", "history.jsonl", NULL);
+	g_autoptr(HcCliRun) refresh = NULL;
+	g_autoptr(HcCliRun) human = NULL;
+	g_autoptr(HcCliRun) json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	JsonArray *entries;
+	JsonArray *changes;
+	JsonObject *last;
 
-  tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, test_status_matches_properties);
-  tcase_add_test(tc, test_list_get_match_describe);
-  tcase_add_test(tc, test_absent_ids);
-  tcase_add_test(tc, test_export_is_describe);
-  tcase_add_test(tc, test_refresh);
-  tcase_add_test(tc, test_monitor_follows_refresh);
-  tcase_add_test(tc, test_check_through_daemon);
-  tcase_add_test(tc, test_check_migration_through_daemon);
-  tcase_add_test(tc, test_daemon_gone);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("sysroot");
-  tcase_add_checked_fixture(tc, setup_sysroot, teardown_sysroot);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, test_monitor_capability_change);
-  suite_add_tcase(s, tc);
-  return s;
+	write_release("6.2.0-hc-cli-test");
+	refresh = ctl("refresh", "host", NULL);
+	ck_assert_int_eq(refresh->status, 0);
+	human = hc_cli_run("history", "--file", file, "host.kernel.release", NULL);
+	ck_assert_msg(human->status == 0, "%s", human->err);
+	ck_assert_msg(strstr(human->out,
+			     "  host.kernel.release: supported (6.1.0-hc-cli-test) → "
+			     "supported (6.2.0-hc-cli-test)") != NULL,
+		      "%s",
+		      human->out);
+	json = hc_cli_run("--json", "history", "--file", file, "host.kernel.release", NULL);
+	ck_assert_int_eq(json->status, 0);
+	node = hc_cli_parse_json(json->out);
+	entries = json_node_get_array(node);
+	ck_assert_uint_ge(json_array_get_length(entries), 1);
+	last = json_array_get_object_element(entries, json_array_get_length(entries) - 1);
+	/* only the selected id is left in the entry */
+	changes = json_object_get_array_member(last, "changes");
+	ck_assert_uint_eq(json_array_get_length(changes), 1);
+	ck_assert_str_eq(
+	    json_object_get_string_member(json_array_get_object_element(changes, 0), "id"),
+	    "host.kernel.release");
+	ck_assert_str_eq(json_object_get_string_member(last, "kernel"), "6.2.0-hc-cli-test");
+}
+END_TEST
+
+static Suite *
+cli_bus_suite(void)
+{
+	Suite *s = suite_create("cli-bus");
+	TCase *tc = tcase_create("bus");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_status_matches_properties);
+	tcase_add_test(tc, test_list_get_match_describe);
+	tcase_add_test(tc, test_absent_ids);
+	tcase_add_test(tc, test_export_is_describe);
+	tcase_add_test(tc, test_refresh);
+	tcase_add_test(tc, test_monitor_follows_refresh);
+	tcase_add_test(tc, test_check_through_daemon);
+	tcase_add_test(tc, test_check_migration_through_daemon);
+	tcase_add_test(tc, test_daemon_gone);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sysroot");
+	tcase_add_checked_fixture(tc, setup_sysroot, teardown_sysroot);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_monitor_capability_change);
+	tcase_add_test(tc, test_history_after_change);
+	suite_add_tcase(s, tc);
+	return s;
 }
 
-int main(int argc, char **argv) {
-  SRunner *sr;
-  int failed;
+int
+main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
 
-  hc_cli_test_init(argc, argv);
-  sr = srunner_create(cli_bus_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+	hc_cli_test_init(argc, argv);
+	sr = srunner_create(cli_bus_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
 }
