@@ -549,11 +549,24 @@ hc_ctl_verbs_dispatch(HcCtlContext *ctx, char **args, GError **error)
 		verb = hc_ctl_verbs_lookup(args[0]);
 	}
 	if (verb == NULL) {
-		g_set_error(error,
-			    HC_CTL_ERROR,
-			    HC_CTL_ERROR_USAGE,
-			    "unknown command '%s'; see --help",
-			    args[0]);
+		g_autoptr(GPtrArray) names = g_ptr_array_new();
+		g_autoptr(GPtrArray) best = NULL;
+		for (guint i = 0; i < G_N_ELEMENTS(verbs); i++)
+			g_ptr_array_add(names, (gpointer)verbs[i].name);
+		best = hc_ctl_did_you_mean(args[0], names, 1);
+		if (best->len > 0)
+			g_set_error(error,
+				    HC_CTL_ERROR,
+				    HC_CTL_ERROR_USAGE,
+				    "unknown command '%s'; did you mean '%s'?",
+				    args[0],
+				    (const char *)g_ptr_array_index(best, 0));
+		else
+			g_set_error(error,
+				    HC_CTL_ERROR,
+				    HC_CTL_ERROR_USAGE,
+				    "unknown command '%s'; see --help",
+				    args[0]);
 		return -1;
 	}
 	n_args = g_strv_length(args);

@@ -292,6 +292,7 @@ END_TEST
 START_TEST(test_usage_and_unreachable)
 {
 	g_autoptr(HcCliRun) verb = hc_cli_run("frobnicate", NULL);
+	g_autoptr(HcCliRun) typo = hc_cli_run("lst", NULL);
 	g_autoptr(HcCliRun) nargs = hc_cli_run("--no-daemon", "get", NULL);
 	g_autoptr(HcCliRun) opt = hc_cli_run("--frobnicate", "list", NULL);
 	g_autoptr(HcCliRun) bus =
@@ -300,6 +301,8 @@ START_TEST(test_usage_and_unreachable)
 
 	ck_assert_int_eq(verb->status, 3);
 	ck_assert_ptr_nonnull(strstr(verb->err, "unknown command 'frobnicate'"));
+	ck_assert_int_eq(typo->status, 3);
+	ck_assert_ptr_nonnull(strstr(typo->err, "did you mean 'list'"));
 	ck_assert_int_eq(nargs->status, 3);
 	ck_assert_ptr_nonnull(strstr(nargs->err, "usage: get ID"));
 	ck_assert_int_eq(opt->status, 3);
