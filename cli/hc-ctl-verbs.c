@@ -351,6 +351,16 @@ verb_get(HcCtlContext *ctx, char **args, GError **error)
 		if (g_strcmp0(c->id, id) == 0)
 			cap = c;
 	}
+	if (cap == NULL && caps != NULL && caps->len > 0) {
+		/* a family, not a capability: point at list */
+		g_printerr(
+		    "no capability '%s'; it is the prefix of %u capabilities: hostcapctl list "
+		    "%s\n",
+		    id,
+		    caps->len,
+		    id);
+		return HC_CTL_EXIT_NO;
+	}
 	if (cap == NULL) {
 		print_missing(ctx, id);
 		return HC_CTL_EXIT_NO;

@@ -96,6 +96,7 @@ START_TEST(test_get_missing_did_you_mean)
 	g_autoptr(HcCliRun) typo = hc_cli_run("--snapshot", path, "get", "net.tap.usoo", NULL);
 	g_autoptr(HcCliRun) part = hc_cli_run("--snapshot", path, "get", "uso", NULL);
 	g_autoptr(HcCliRun) none = hc_cli_run("--snapshot", path, "get", "zzz.qqq.www", NULL);
+	g_autoptr(HcCliRun) family = hc_cli_run("--snapshot", path, "get", "net.tap", NULL);
 
 	ck_assert_int_eq(typo->status, 1);
 	ck_assert_str_eq(typo->out, "");
@@ -105,6 +106,8 @@ START_TEST(test_get_missing_did_you_mean)
 	ck_assert_ptr_nonnull(strstr(part->err, "did you mean 'net.tap.uso'"));
 	ck_assert_int_eq(none->status, 1);
 	ck_assert_ptr_null(strstr(none->err, "did you mean"));
+	ck_assert_int_eq(family->status, 1);
+	ck_assert_ptr_nonnull(strstr(family->err, "hostcapctl list net.tap"));
 }
 END_TEST
 
