@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "hostcap/hc-error.h"
+
 #include "hc-ctl-bus.h"
 #include "hc-ctl-output.h"
 #include "hc-ctl.h"
@@ -123,6 +125,11 @@ on_capabilities(HcCtlMonitorState *st, HcCtlBus *bus, const HcCtlMonitorEvent *e
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) caps = hc_ctl_bus_get_capabilities(bus, ev->ids, &error);
 
+	/* a removed id matches nothing and the daemon refuses the whole query: ask for all */
+	if (caps == NULL && g_error_matches(error, HC_ERROR, HC_ERROR_UNKNOWN_FEATURE)) {
+		g_clear_error(&error);
+		caps = hc_ctl_bus_get_capabilities(bus, NULL, &error);
+	}
 	st->generation = ev->generation;
 	for (guint i = 0; ev->ids != NULL && ev->ids[i] != NULL; i++) {
 		const char *id = ev->ids[i];
