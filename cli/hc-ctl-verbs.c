@@ -515,7 +515,7 @@ hc_ctl_verbs_print_help(const char *prog)
 		prog);
 	for (guint i = 0; i < G_N_ELEMENTS(verbs); i++) {
 		/* pad by characters, not bytes: synopses hold "…" */
-		glong pad = 28 - g_utf8_strlen(verbs[i].synopsis, -1);
+		glong pad = 33 - g_utf8_strlen(verbs[i].synopsis, -1);
 		g_print("  %s%*s %s\n", verbs[i].synopsis, (int)MAX(pad, 0), "", verbs[i].help);
 	}
 	g_print("\nOptions:\n"
