@@ -358,21 +358,31 @@ teardown_sysroot(void)
 START_TEST(test_monitor_capability_change)
 {
 	const char *argv[] = {NULL, "--address", td->address, "--json", "monitor", NULL};
+	const char *human_argv[] = {NULL, "--address", td->address, "monitor", NULL};
 	g_autoptr(GSubprocess) mon = NULL;
+	g_autoptr(GSubprocess) human = NULL;
 	g_autoptr(GDataInputStream) in = NULL;
+	g_autoptr(GDataInputStream) human_in = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCliRun) refresh = NULL;
 	g_autofree char *first = NULL;
+	g_autofree char *human_first = NULL;
+	g_autofree char *human_line = NULL;
 	JsonObject *change = NULL;
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GVariant) gen = NULL;
 
-	argv[0] = hc_cli_test_get_binary();
+	argv[0] = human_argv[0] = hc_cli_test_get_binary();
 	mon = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
 	ck_assert_msg(mon != NULL, "%s", error ? error->message : "");
+	human = g_subprocess_newv(human_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+	ck_assert_msg(human != NULL, "%s", error ? error->message : "");
 	in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
+	human_in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(human));
 	first = read_line(in);
 	ck_assert_ptr_nonnull(strstr(first, "\"monitoring\""));
+	human_first = read_line(human_in);
+	ck_assert_ptr_nonnull(strstr(human_first, "monitoring hostcapd"));
 	write_release("6.2.0-hc-cli-test");
 	refresh = ctl("refresh", "host", NULL);
 	ck_assert_int_eq(refresh->status, 0);
@@ -398,6 +408,19 @@ START_TEST(test_monitor_capability_change)
 	g_subprocess_send_signal(mon, SIGINT);
 	ck_assert(g_subprocess_wait(mon, NULL, &error));
 	ck_assert_int_eq(g_subprocess_get_exit_status(mon), 0);
+	/* the same change for a person: one line, old → new, with the new reason */
+	while (human_line == NULL || strstr(human_line, "host.kernel.release") == NULL) {
+		g_free(human_line);
+		human_line = read_line(human_in);
+	}
+	ck_assert_msg(strstr(human_line,
+			     ": host.kernel.release: supported (6.1.0-hc-cli-test) → supported "
+			     "(6.2.0-hc-cli-test)") != NULL,
+		      "%s",
+		      human_line);
+	g_subprocess_send_signal(human, SIGINT);
+	ck_assert(g_subprocess_wait(human, NULL, &error));
+	ck_assert_int_eq(g_subprocess_get_exit_status(human), 0);
 }
 END_TEST
 
