@@ -20,9 +20,9 @@ G_BEGIN_DECLS
  */
 
 typedef struct {
-	const char *sysroot;		   /* NULL or "" = real root */
-	const char *qemu_user;		   /* NULL = "root" */
-	guint default_timeout_msec;	   /* for probes whose timeout_msec is 0; 0 = 10000 */
+	const char *sysroot;		    /* NULL or "" = real root */
+	const char *qemu_user;		    /* NULL = "root" */
+	guint default_timeout_msec;	    /* for probes whose timeout_msec is 0; 0 = 10000 */
 	const char *const *disabled_probes; /* names reported as disabled; NULL-terminated */
 	const char *const *data_dirs;	    /* catalogue roots, lowest priority first (probes.d) */
 } HcEngineOptions;
@@ -43,8 +43,7 @@ typedef struct _HcEngineRun HcEngineRun;
 
 /* starts one thread per probe; @probes is borrowed for the life of the run */
 HcEngineRun *
-hc_engine_run_start(const HcProbeInfo *const *probes, guint n_probes,
-		    const HcEngineOptions *opts);
+hc_engine_run_start(const HcProbeInfo *const *probes, guint n_probes, const HcEngineOptions *opts);
 /* readable (eventfd) whenever a probe finished; never blocks the caller */
 int
 hc_engine_run_get_fd(HcEngineRun *run);

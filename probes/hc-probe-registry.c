@@ -25,22 +25,22 @@ extern const HcProbeInfo hc_probe_access;
 extern const HcProbeInfo hc_probe_declarative;
 
 const HcProbeInfo *const hc_probe_registry[] = {
-	/* kernel, KVM and CPU families */
-	&hc_probe_host,
-	&hc_probe_kvm,
-	&hc_probe_cpuid,
-	&hc_probe_tsc,
-	&hc_probe_nested,
-	&hc_probe_confidential,
-	/* device, memory and io families */
-	&hc_probe_tap,
-	&hc_probe_uffd,
-	&hc_probe_memory,
-	&hc_probe_io,
-	&hc_probe_vhost,
-	&hc_probe_vfio,
-	&hc_probe_access,
-	&hc_probe_declarative,
+    /* kernel, KVM and CPU families */
+    &hc_probe_host,
+    &hc_probe_kvm,
+    &hc_probe_cpuid,
+    &hc_probe_tsc,
+    &hc_probe_nested,
+    &hc_probe_confidential,
+    /* device, memory and io families */
+    &hc_probe_tap,
+    &hc_probe_uffd,
+    &hc_probe_memory,
+    &hc_probe_io,
+    &hc_probe_vhost,
+    &hc_probe_vfio,
+    &hc_probe_access,
+    &hc_probe_declarative,
 };
 
 const guint hc_probe_registry_len = G_N_ELEMENTS(hc_probe_registry);

@@ -85,37 +85,58 @@ hc_probe_context_path(HcProbeContext *ctx, const char *abs_path);
  * keeps the path and errno text: "open /dev/kvm: Permission denied". The errno is also
  * returned in @errno_out when not NULL. */
 int
-hc_probe_context_open(HcProbeContext *ctx, const char *abs_path, int flags, int *errno_out,
+hc_probe_context_open(HcProbeContext *ctx,
+		      const char *abs_path,
+		      int flags,
+		      int *errno_out,
 		      GError **error);
 gboolean
 hc_probe_context_exists(HcProbeContext *ctx, const char *abs_path);
 /* whole file, NUL-terminated; error as above */
 gboolean
-hc_probe_context_read_file(HcProbeContext *ctx, const char *abs_path, char **contents,
-			   gsize *len, GError **error);
+hc_probe_context_read_file(HcProbeContext *ctx,
+			   const char *abs_path,
+			   char **contents,
+			   gsize *len,
+			   GError **error);
 /* first line, stripped */
 char *
 hc_probe_context_read_line(HcProbeContext *ctx, const char *abs_path, GError **error);
 /* a decimal integer file (sysctl, counters); error names the path on a parse failure */
 gboolean
-hc_probe_context_read_int(HcProbeContext *ctx, const char *abs_path, gint64 *out,
-			  GError **error);
+hc_probe_context_read_int(HcProbeContext *ctx, const char *abs_path, gint64 *out, GError **error);
 
 /* ---- context: results ---- */
 
 /* the one reporting call: @value may be floating or NULL; the reason is printf-style */
 void
-hc_probe_report(HcProbeContext *ctx, const char *id, HcCapState state, GVariant *value,
-		const char *reason_fmt, ...) G_GNUC_PRINTF(5, 6);
+hc_probe_report(HcProbeContext *ctx,
+		const char *id,
+		HcCapState state,
+		GVariant *value,
+		const char *reason_fmt,
+		...) G_GNUC_PRINTF(5, 6);
 void
-hc_probe_report_bool(HcProbeContext *ctx, const char *id, HcCapState state, gboolean value,
-		     const char *reason_fmt, ...) G_GNUC_PRINTF(5, 6);
+hc_probe_report_bool(HcProbeContext *ctx,
+		     const char *id,
+		     HcCapState state,
+		     gboolean value,
+		     const char *reason_fmt,
+		     ...) G_GNUC_PRINTF(5, 6);
 void
-hc_probe_report_int(HcProbeContext *ctx, const char *id, HcCapState state, gint64 value,
-		    const char *reason_fmt, ...) G_GNUC_PRINTF(5, 6);
+hc_probe_report_int(HcProbeContext *ctx,
+		    const char *id,
+		    HcCapState state,
+		    gint64 value,
+		    const char *reason_fmt,
+		    ...) G_GNUC_PRINTF(5, 6);
 void
-hc_probe_report_string(HcProbeContext *ctx, const char *id, HcCapState state,
-		       const char *value, const char *reason_fmt, ...) G_GNUC_PRINTF(5, 6);
+hc_probe_report_string(HcProbeContext *ctx,
+		       const char *id,
+		       HcCapState state,
+		       const char *value,
+		       const char *reason_fmt,
+		       ...) G_GNUC_PRINTF(5, 6);
 /* TRUE when @id was already reported in this run */
 gboolean
 hc_probe_context_has_reported(HcProbeContext *ctx, const char *id);

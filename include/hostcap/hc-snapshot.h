@@ -43,7 +43,9 @@ typedef struct {
 } HcProbeRecord;
 
 HcProbeRecord *
-hc_probe_record_new(const char *name, HcProbeStatus status, gint64 duration_usec,
+hc_probe_record_new(const char *name,
+		    HcProbeStatus status,
+		    gint64 duration_usec,
 		    const char *error);
 HcProbeRecord *
 hc_probe_record_copy(const HcProbeRecord *rec);
@@ -74,8 +76,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcSnapshot, hc_snapshot_unref)
 
 /* host identity; any argument may be NULL (kept as "") */
 void
-hc_snapshot_set_host(HcSnapshot *snap, const char *hostname, const char *boot_id,
-		     const char *kernel, const char *arch);
+hc_snapshot_set_host(HcSnapshot *snap,
+		     const char *hostname,
+		     const char *boot_id,
+		     const char *kernel,
+		     const char *arch);
 const char *
 hc_snapshot_get_hostname(const HcSnapshot *snap);
 const char *
