@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "hc-config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <gio/gio.h>
 #include <unistd.h>
 
@@ -12,6 +9,7 @@
 
 #include "hc-ctl-offline.h"
 #include "hc-engine.h"
+#include "hc-file-util.h"
 #include "hc-probe-registry.h"
 
 HcSnapshot *
@@ -90,40 +88,6 @@ hc_ctl_offline_probe(const char *sysroot,
 	return g_steal_pointer(&snap);
 }
 
-static gboolean
-read_fd_limited(int fd, const char *name, gsize limit, GByteArray *buf, GError **error)
-{
-	guint8 chunk[65536];
-
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int errsv = errno;
-			g_set_error(error,
-				    G_IO_ERROR,
-				    g_io_error_from_errno(errsv),
-				    "read %s: %s",
-				    name,
-				    g_strerror(errsv));
-			return FALSE;
-		}
-		if (n == 0)
-			return TRUE;
-		if (buf->len + (gsize)n > limit) {
-			g_set_error(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "%s: over the limit of %" G_GSIZE_FORMAT " bytes",
-				    name,
-				    limit);
-			return FALSE;
-		}
-		g_byte_array_append(buf, chunk, (guint)n);
-	}
-}
-
 gboolean
 hc_ctl_offline_read_input(const char *path,
 			  gsize limit,
@@ -131,29 +95,13 @@ hc_ctl_offline_read_input(const char *path,
 			  gsize *len,
 			  GError **error)
 {
-	g_autoptr(GByteArray) buf = g_byte_array_new();
-	gboolean is_stdin = g_strcmp0(path, "-") == 0;
-	const char *name = is_stdin ? "<stdin>" : path;
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	gboolean ok;
-
-	if (fd < 0) {
-		int errsv = errno;
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errsv),
-			    "open %s: %s",
-			    path,
-			    g_strerror(errsv));
-		return FALSE;
-	}
-	ok = read_fd_limited(fd, name, limit, buf, error);
-	if (!is_stdin)
-		close(fd);
-	if (!ok)
-		return FALSE;
-	*len = buf->len;
-	g_byte_array_append(buf, (const guint8 *)"", 1);
-	*contents = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
-	return TRUE;
+	if (g_strcmp0(path, "-") == 0)
+		return hc_file_read_fd_limited(STDIN_FILENO,
+					       "<stdin>",
+					       NULL,
+					       limit,
+					       contents,
+					       len,
+					       error);
+	return hc_file_read_limited(path, NULL, limit, HC_FILE_READ_NONE, contents, len, error);
 }

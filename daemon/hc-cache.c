@@ -1,56 +1,33 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <gio/gio.h>
 
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
 
 #include "hc-cache.h"
+#include "hc-file-util.h"
 
 /* the snapshot's own limit plus room for the wrapper and key */
 #define HC_CACHE_MAX_BYTES (HC_LIMIT_SNAPSHOT_BYTES + 64 * 1024)
 
-/* a regular file only (a FIFO or device must not block or feed the daemon); O_NONBLOCK so
- * that opening a FIFO left in its place cannot hang the start */
+/* a regular file only: a FIFO or device must not block or feed the daemon */
 static gboolean
 hc_cache_read(const char *path, char **data, gsize *len, gboolean *missing, char **reason)
 {
-	g_autofree char *buf = NULL;
-	struct stat st;
-	gsize got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	g_autoptr(GError) error = NULL;
 
-	if (fd < 0) {
-		*missing = errno == ENOENT;
-		*reason = g_strdup_printf("cannot open: %s", g_strerror(errno));
+	if (!hc_file_read_limited(path,
+				  "cache",
+				  HC_CACHE_MAX_BYTES,
+				  HC_FILE_READ_REGULAR_ONLY,
+				  data,
+				  len,
+				  &error)) {
+		*missing = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+		*reason = g_strdup(error->message);
 		return FALSE;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > HC_CACHE_MAX_BYTES) {
-		*reason = !S_ISREG(st.st_mode)
-			      ? g_strdup("not a regular file")
-			      : g_strdup_printf("larger than %d bytes", HC_CACHE_MAX_BYTES);
-		close(fd);
-		return FALSE;
-	}
-	buf = g_malloc((gsize)st.st_size + 1);
-	while (got < (gsize)st.st_size) {
-		ssize_t n = read(fd, buf + got, (gsize)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*reason = g_strdup_printf("cannot read: %s",
-						  n < 0 ? g_strerror(errno) : "file shrank");
-			close(fd);
-			return FALSE;
-		}
-		got += (gsize)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*data = g_steal_pointer(&buf);
-	*len = got;
 	return TRUE;
 }
 

@@ -6,16 +6,14 @@
  */
 #include "hostcap/hc-snapshot.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
+
+#include "hc-file-util.h"
 
 /* ---- writer ---- */
 
@@ -616,81 +614,23 @@ hc_snapshot_from_json(const char *data, gsize len, GError **error)
 	return g_steal_pointer(&snap);
 }
 
-static gboolean
-hc_read_fd(int fd, const char *path, GByteArray *buf, GError **error)
-{
-	guint8 chunk[65536];
-
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int errsv = errno;
-
-			g_set_error(error,
-				    G_IO_ERROR,
-				    g_io_error_from_errno(errsv),
-				    "read %s: %s",
-				    path,
-				    g_strerror(errsv));
-			return FALSE;
-		}
-		if (n == 0)
-			return TRUE;
-		if (buf->len + (gsize)n > HC_LIMIT_SNAPSHOT_BYTES) {
-			g_set_error(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "%s: over the snapshot limit of %d bytes",
-				    path,
-				    HC_LIMIT_SNAPSHOT_BYTES);
-			return FALSE;
-		}
-		g_byte_array_append(buf, chunk, (guint)n);
-	}
-}
-
 HcSnapshot *
 hc_snapshot_load_file(const char *path, GError **error)
 {
-	g_autoptr(GByteArray) buf = g_byte_array_new();
+	g_autofree char *data = NULL;
 	HcSnapshot *snap;
-	struct stat st;
-	int fd;
-	gboolean ok;
+	gsize len = 0;
 
 	g_return_val_if_fail(path != NULL, NULL);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int errsv = errno;
-
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errsv),
-			    "open %s: %s",
-			    path,
-			    g_strerror(errsv));
+	if (!hc_file_read_limited(path,
+				  "snapshot",
+				  HC_LIMIT_SNAPSHOT_BYTES,
+				  HC_FILE_READ_NONE,
+				  &data,
+				  &len,
+				  error))
 		return NULL;
-	}
-	/* refuse an oversize file before reading a byte of it */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > HC_LIMIT_SNAPSHOT_BYTES) {
-		close(fd);
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INVALID_ARGUMENT,
-			    "%s: file is %lld bytes, over the snapshot limit of %d",
-			    path,
-			    (long long)st.st_size,
-			    HC_LIMIT_SNAPSHOT_BYTES);
-		return NULL;
-	}
-	ok = hc_read_fd(fd, path, buf, error);
-	close(fd);
-	if (!ok)
-		return NULL;
-	snap = hc_snapshot_from_json((const char *)buf->data, buf->len, error);
+	snap = hc_snapshot_from_json(data, len, error);
 	if (snap == NULL)
 		g_prefix_error(error, "%s: ", path);
 	return snap;
