@@ -44,78 +44,41 @@ hc_bus_require_snapshot(HcBus *bus, HcSnapshot **out, sd_bus_error *ret_error)
 
 /* ---- properties ---- */
 
+/* one getter for every property: the values side by side, picked by name; before the first
+ * probe pass there is no snapshot and its properties read as zero/empty */
 static int
-hc_bus_get_version(sd_bus *b,
-		   const char *path,
-		   const char *iface,
-		   const char *prop,
-		   sd_bus_message *reply,
-		   void *userdata,
-		   sd_bus_error *ret_error)
-{
-	return sd_bus_message_append(reply, "s", HC_VERSION);
-}
-
-static int
-hc_bus_get_state(sd_bus *b,
-		 const char *path,
-		 const char *iface,
-		 const char *prop,
-		 sd_bus_message *reply,
-		 void *userdata,
-		 sd_bus_error *ret_error)
-{
-	HcBus *bus = userdata;
-	return sd_bus_message_append(reply,
-				     "s",
-				     hc_daemon_state_to_string(hc_daemon_get_state(bus->daemon)));
-}
-
-static int
-hc_bus_get_generation(sd_bus *b,
-		      const char *path,
-		      const char *iface,
-		      const char *prop,
-		      sd_bus_message *reply,
-		      void *userdata,
-		      sd_bus_error *ret_error)
+hc_bus_get_property(sd_bus *b,
+		    const char *path,
+		    const char *iface,
+		    const char *prop,
+		    sd_bus_message *reply,
+		    void *userdata,
+		    sd_bus_error *ret_error)
 {
 	HcBus *bus = userdata;
 	HcSnapshot *snap = hc_daemon_get_snapshot(bus->daemon);
-	return sd_bus_message_append(reply,
-				     "t",
-				     snap != NULL ? hc_snapshot_get_generation(snap) : (guint64)0);
-}
+	const struct {
+		const char *name;
+		const char *str; /* type "s" when set, else "t" */
+		guint64 num;
+	} props[] = {
+	    {"Version", HC_VERSION, 0},
+	    {"State", hc_daemon_state_to_string(hc_daemon_get_state(bus->daemon)), 0},
+	    {"Generation", NULL, snap != NULL ? hc_snapshot_get_generation(snap) : 0},
+	    {"Fingerprint", snap != NULL ? hc_snapshot_get_fingerprint(snap) : "", 0},
+	    {"LastProbeUsec",
+	     NULL,
+	     snap != NULL ? (guint64)hc_snapshot_get_generated_usec(snap) : 0},
+	};
 
-static int
-hc_bus_get_fingerprint(sd_bus *b,
-		       const char *path,
-		       const char *iface,
-		       const char *prop,
-		       sd_bus_message *reply,
-		       void *userdata,
-		       sd_bus_error *ret_error)
-{
-	HcBus *bus = userdata;
-	HcSnapshot *snap = hc_daemon_get_snapshot(bus->daemon);
-	return sd_bus_message_append(reply,
-				     "s",
-				     snap != NULL ? hc_snapshot_get_fingerprint(snap) : "");
-}
-
-static int
-hc_bus_get_last_probe_usec(sd_bus *b,
-			   const char *path,
-			   const char *iface,
-			   const char *prop,
-			   sd_bus_message *reply,
-			   void *userdata,
-			   sd_bus_error *ret_error)
-{
-	HcBus *bus = userdata;
-	HcSnapshot *snap = hc_daemon_get_snapshot(bus->daemon);
-	guint64 usec = snap != NULL ? (guint64)hc_snapshot_get_generated_usec(snap) : 0;
-	return sd_bus_message_append(reply, "t", usec);
+	for (guint i = 0; i < G_N_ELEMENTS(props); i++) {
+		if (g_strcmp0(props[i].name, prop) != 0)
+			continue;
+		if (props[i].str != NULL)
+			return sd_bus_message_append(reply, "s", props[i].str);
+		return sd_bus_message_append(reply, "t", props[i].num);
+	}
+	return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", prop);
 }
 
 /* ---- GetCapabilities ---- */
@@ -375,21 +338,17 @@ hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 
 static const sd_bus_vtable hc_bus_vtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_PROPERTY("Version", "s", hc_bus_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("State", "s", hc_bus_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-    SD_BUS_PROPERTY("Generation",
-		    "t",
-		    hc_bus_get_generation,
-		    0,
-		    SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("Version", "s", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("State", "s", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("Generation", "t", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Fingerprint",
 		    "s",
-		    hc_bus_get_fingerprint,
+		    hc_bus_get_property,
 		    0,
 		    SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("LastProbeUsec",
 		    "t",
-		    hc_bus_get_last_probe_usec,
+		    hc_bus_get_property,
 		    0,
 		    SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_METHOD_WITH_ARGS("GetCapabilities",

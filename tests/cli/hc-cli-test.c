@@ -17,6 +17,20 @@ hc_cli_test_init(int argc, char **argv)
 	hc_cli_binary = g_strdup(argv[1]);
 }
 
+int
+hc_cli_test_main(int argc, char **argv, Suite *suite)
+{
+	SRunner *sr;
+	int failed;
+
+	hc_cli_test_init(argc, argv);
+	sr = srunner_create(suite);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
+
 const char *
 hc_cli_test_get_binary(void)
 {

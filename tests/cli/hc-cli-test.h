@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <check.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -26,6 +27,10 @@ void
 hc_cli_test_init(int argc, char **argv);
 const char *
 hc_cli_test_get_binary(void);
+
+/* the whole test program: hc_cli_test_init(), then @suite run; the exit code for main() */
+int
+hc_cli_test_main(int argc, char **argv, Suite *suite);
 
 /* runs hostcapctl with the NULL-terminated arguments; aborts the test when it cannot run */
 HcCliRun *

@@ -134,13 +134,5 @@ cli_docs_suite(void)
 int
 main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
-	hc_cli_test_init(argc, argv);
-	sr = srunner_create(cli_docs_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_cli_test_main(argc, argv, cli_docs_suite());
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -519,4 +520,15 @@ hc_test_daemon_get_property(HcTestDaemon *td, const char *name, GError **error)
 		return NULL;
 	g_variant_get(reply, "(v)", &boxed);
 	return g_steal_pointer(&boxed);
+}
+
+HcTestDaemon *
+hc_test_daemon_new_started(const char *const *extra_args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcTestDaemon) td = hc_test_daemon_new(&error);
+
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_msg(hc_test_daemon_start(td, extra_args, &error), "%s", error->message);
+	return g_steal_pointer(&td);
 }

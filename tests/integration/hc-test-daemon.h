@@ -42,6 +42,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcTestDaemon, hc_test_daemon_free)
 gboolean
 hc_test_daemon_start(HcTestDaemon *td, const char *const *extra_args, GError **error);
 
+/* hc_test_daemon_new() then hc_test_daemon_start(@extra_args), failing the test on error */
+HcTestDaemon *
+hc_test_daemon_new_started(const char *const *extra_args);
+
 /* reads notification datagrams until one sets @key; returns its value */
 char *
 hc_test_daemon_wait_notify(HcTestDaemon *td, const char *key, GError **error);

@@ -214,3 +214,29 @@ hc_test_living_write(const char *path, const char *text)
 
 	ck_assert_msg(g_file_set_contents(path, text, -1, &error), "%s", error->message);
 }
+
+void
+hc_test_living_write_under(const char *root, const char *rel, const char *text)
+{
+	g_autofree char *path = g_build_filename(root, rel, NULL);
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
+	hc_test_living_write(path, text);
+}
+
+void
+hc_test_living_start(HcTestDaemon *td, const char *const *extra_args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_add(args, g_strdup_printf("--state-dir=%s/state", td->tmpdir));
+	g_ptr_array_add(args, g_strdup_printf("--config=%s/none.conf", td->tmpdir));
+	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+		g_ptr_array_add(args, g_strdup(extra_args[i]));
+	g_ptr_array_add(args, NULL);
+	ck_assert_msg(hc_test_daemon_start(td, (const char *const *)args->pdata, &error),
+		      "%s",
+		      error->message);
+}

@@ -56,4 +56,13 @@ hc_test_living_wait_signal(sd_bus *bus, GPtrArray *queue, const char *member, GE
 void
 hc_test_living_write(const char *path, const char *text);
 
+/* @text into @root/@rel, its directories made first, failing the test on error */
+void
+hc_test_living_write_under(const char *root, const char *rel, const char *text);
+
+/* hc_test_daemon_start() with a private state directory (TMP/state), a config file that does
+ * not exist (the built-in defaults) and @extra_args; fails the test on error */
+void
+hc_test_living_start(HcTestDaemon *td, const char *const *extra_args);
+
 G_END_DECLS

@@ -41,17 +41,7 @@ new_td(void)
 static void
 start(const char *const *extra)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-
-	g_ptr_array_add(args, g_strdup_printf("--state-dir=%s/state", td->tmpdir));
-	g_ptr_array_add(args, g_strdup_printf("--config=%s/none.conf", td->tmpdir));
-	for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-		g_ptr_array_add(args, g_strdup(extra[i]));
-	g_ptr_array_add(args, NULL);
-	ck_assert_msg(hc_test_daemon_start(td, (const char *const *)args->pdata, &error),
-		      "%s",
-		      error->message);
+	hc_test_living_start(td, extra);
 }
 
 static void

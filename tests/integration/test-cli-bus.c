@@ -22,11 +22,7 @@ static HcTestDaemon *td;
 static void
 setup(void)
 {
-	g_autoptr(GError) error = NULL;
-
-	td = hc_test_daemon_new(&error);
-	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
-	ck_assert_msg(hc_test_daemon_start(td, NULL, &error), "%s", error->message);
+	td = hc_test_daemon_new_started(NULL);
 }
 
 static void
@@ -492,13 +488,5 @@ cli_bus_suite(void)
 int
 main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
-	hc_cli_test_init(argc, argv);
-	sr = srunner_create(cli_bus_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_cli_test_main(argc, argv, cli_bus_suite());
 }

@@ -22,11 +22,7 @@ static HcTestDaemon *td;
 static void
 setup(void)
 {
-	g_autoptr(GError) error = NULL;
-
-	td = hc_test_daemon_new(&error);
-	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
-	ck_assert_msg(hc_test_daemon_start(td, NULL, &error), "%s", error->message);
+	td = hc_test_daemon_new_started(NULL);
 }
 
 static void

@@ -24,23 +24,16 @@ teardown(void)
 static void
 write_root(const char *rel, const char *text)
 {
-	g_autofree char *path = g_build_filename(root, rel, NULL);
-	g_autofree char *dir = g_path_get_dirname(path);
-
-	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
-	hc_test_living_write(path, text);
+	hc_test_living_write_under(root, rel, text);
 }
 
 static void
 start(void)
 {
-	g_autoptr(GError) error = NULL;
 	g_autofree char *root_arg = g_strdup_printf("--sysroot=%s", root);
-	g_autofree char *state_arg = g_strdup_printf("--state-dir=%s/state", td->tmpdir);
-	g_autofree char *config_arg = g_strdup_printf("--config=%s/none.conf", td->tmpdir);
-	const char *extra[] = {root_arg, state_arg, config_arg, NULL};
+	const char *extra[] = {root_arg, NULL};
 
-	ck_assert_msg(hc_test_daemon_start(td, extra, &error), "%s", error->message);
+	hc_test_living_start(td, extra);
 }
 
 /* every line of the file, parsed */

@@ -40,11 +40,7 @@ teardown(void)
 static void
 write_root(const char *rel, const char *text)
 {
-	g_autofree char *path = g_build_filename(root, rel, NULL);
-	g_autofree char *dir = g_path_get_dirname(path);
-
-	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
-	hc_test_living_write(path, text);
+	hc_test_living_write_under(root, rel, text);
 }
 
 /* a sysroot where a misc probe (tsc: the clocksource) and a memory probe read files */
@@ -53,8 +49,6 @@ start(void)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *root_arg = NULL;
-	g_autofree char *state_arg = NULL;
-	g_autofree char *config_arg = NULL;
 	g_autofree char *dev = NULL;
 
 	td = hc_test_daemon_new(&error);
@@ -65,11 +59,9 @@ start(void)
 	dev = g_build_filename(root, "dev", NULL);
 	ck_assert_int_eq(g_mkdir_with_parents(dev, 0755), 0);
 	root_arg = g_strdup_printf("--sysroot=%s", root);
-	state_arg = g_strdup_printf("--state-dir=%s/state", td->tmpdir);
-	config_arg = g_strdup_printf("--config=%s/none.conf", td->tmpdir);
 	{
-		const char *extra[] = {root_arg, state_arg, config_arg, NULL};
-		ck_assert_msg(hc_test_daemon_start(td, extra, &error), "%s", error->message);
+		const char *extra[] = {root_arg, NULL};
+		hc_test_living_start(td, extra);
 	}
 	queue = g_ptr_array_new_with_free_func(unref_message);
 	client = hc_test_living_connect(td, &error);

@@ -87,6 +87,22 @@ hc_dev_test_assert_complete(const HcProbeInfo *info, const HcProbeResult *res)
 	}
 }
 
+void
+hc_dev_test_assert_all_in_state(const HcProbeInfo *info, const HcProbeResult *res, HcCapState state)
+{
+	g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(info);
+
+	for (guint i = 0; i < ids->len; i++) {
+		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
+		ck_assert_msg(cap->state == state,
+			      "%s is %s, not %s: %s",
+			      cap->id,
+			      hc_cap_state_to_string(cap->state),
+			      hc_cap_state_to_string(state),
+			      cap->reason);
+	}
+}
+
 static gint
 hc_dev_test_cmp_str(gconstpointer a, gconstpointer b)
 {

@@ -33,6 +33,11 @@ hc_dev_test_get_int(const HcProbeResult *res, const char *id);
 /* every declared id of @info has a result in @res */
 void
 hc_dev_test_assert_complete(const HcProbeInfo *info, const HcProbeResult *res);
+/* every declared id of @info is reported in @res with @state */
+void
+hc_dev_test_assert_all_in_state(const HcProbeInfo *info,
+				const HcProbeResult *res,
+				HcCapState state);
 /* sorted names in /sys/class/net of the real host, joined with ' ' */
 char *
 hc_dev_test_list_netdevs(void);

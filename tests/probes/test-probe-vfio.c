@@ -37,16 +37,9 @@ START_TEST(test_vfio_no_devices_fixture)
 {
 	g_autofree char *root = hc_dev_test_fixture("no-devices");
 	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vfio, root);
-	g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(&hc_probe_vfio);
 
 	hc_dev_test_assert_complete(&hc_probe_vfio, res);
-	for (guint i = 0; i < ids->len; i++) {
-		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
-		ck_assert_msg(cap->state == HC_CAP_STATE_UNSUPPORTED,
-			      "%s: %s",
-			      cap->id,
-			      cap->reason);
-	}
+	hc_dev_test_assert_all_in_state(&hc_probe_vfio, res, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(hc_dev_test_get(res, "vfio.type1v2")->reason,
 			 "open /dev/vfio/vfio: No such file or directory");
 	ck_assert_str_eq(hc_dev_test_get(res, "vfio.iommufd")->reason,

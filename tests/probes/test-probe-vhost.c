@@ -71,16 +71,9 @@ START_TEST(test_vhost_no_devices_fixture)
 {
 	g_autofree char *root = hc_dev_test_fixture("no-devices");
 	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, root);
-	g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(&hc_probe_vhost);
 
 	hc_dev_test_assert_complete(&hc_probe_vhost, res);
-	for (guint i = 0; i < ids->len; i++) {
-		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
-		ck_assert_msg(cap->state == HC_CAP_STATE_UNSUPPORTED,
-			      "%s: %s",
-			      cap->id,
-			      cap->reason);
-	}
+	hc_dev_test_assert_all_in_state(&hc_probe_vhost, res, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(hc_dev_test_get(res, "vhost.net.feature.ring_reset")->reason,
 			 "open /dev/vhost-net: No such file or directory");
 	ck_assert_str_eq(hc_dev_test_get(res, "vhost.vsock.feature.seqpacket")->reason,

@@ -126,3 +126,22 @@ hc_test_find(HcTestResult *res, const char *feature)
 	}
 	return NULL;
 }
+
+void
+hc_test_assert_golden(const HcTestResult *res,
+		      const char *name,
+		      HcVerdict verdict,
+		      const char *summary)
+{
+	ck_assert_msg(res->verdict == verdict,
+		      "%s: verdict %s, want %s (%s)",
+		      name,
+		      hc_verdict_to_string(res->verdict),
+		      hc_verdict_to_string(verdict),
+		      res->summary);
+	ck_assert_msg(g_strcmp0(res->summary, summary) == 0,
+		      "%s:\n got  %s\n want %s",
+		      name,
+		      res->summary,
+		      summary);
+}

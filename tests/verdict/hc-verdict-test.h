@@ -35,6 +35,12 @@ hc_test_migration(HcCatalogue *cat,
 		  const char *src,
 		  const char *dst,
 		  HcTestResult *out);
+/* fails the test unless @res has @verdict and @summary; @name labels the case */
+void
+hc_test_assert_golden(const HcTestResult *res,
+		      const char *name,
+		      HcVerdict verdict,
+		      const char *summary);
 /* the finding for @feature, or NULL */
 JsonObject *
 hc_test_find(HcTestResult *res, const char *feature);

@@ -176,17 +176,7 @@ START_TEST(test_golden)
 	HcTestResult res = {0};
 
 	hc_test_bootable(cat, golden[_i].spec, golden[_i].host, &res);
-	ck_assert_msg(res.verdict == golden[_i].verdict,
-		      "%s: verdict %s, want %s (%s)",
-		      golden[_i].name,
-		      hc_verdict_to_string(res.verdict),
-		      hc_verdict_to_string(golden[_i].verdict),
-		      res.summary);
-	ck_assert_msg(g_strcmp0(res.summary, golden[_i].summary) == 0,
-		      "%s:\n got  %s\n want %s",
-		      golden[_i].name,
-		      res.summary,
-		      golden[_i].summary);
+	hc_test_assert_golden(&res, golden[_i].name, golden[_i].verdict, golden[_i].summary);
 	hc_test_result_clear(&res);
 }
 END_TEST
