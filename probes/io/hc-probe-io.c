@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 
 #include "hc-probe-io.h"
+#include "common/hc-probe-closer.h"
 #include "common/hc-probe-sysctl.h"
 
 #ifndef SO_ZEROCOPY
@@ -146,6 +147,12 @@ hc_io_check_uring(HcProbeContext *ctx, gint64 disabled)
 }
 
 static void
+hc_io_destroy_aio(gpointer data)
+{
+	(void)syscall(__NR_io_destroy, (aio_context_t)(guintptr)data);
+}
+
+static void
 hc_io_check_linux_aio(HcProbeContext *ctx)
 {
 	aio_context_t aio = 0;
@@ -160,8 +167,9 @@ hc_io_check_linux_aio(HcProbeContext *ctx)
 				     g_strerror(err));
 		return;
 	}
-	(void)syscall(__NR_io_destroy, aio);
 	hc_probe_report_bool(ctx, "io.linux_aio", HC_CAP_STATE_SUPPORTED, TRUE, "io_setup(1): ok");
+	/* io_destroy waits for the context's RCU-deferred release: not this probe's time */
+	hc_probe_closer_run(hc_io_destroy_aio, (gpointer)(guintptr)aio);
 }
 
 /* exactly QEMU's detection: SO_ZEROCOPY accepted on a TCP socket */

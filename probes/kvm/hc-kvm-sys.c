@@ -21,37 +21,6 @@ hc_kvm_close_fd(int fd)
 	errno = saved;
 }
 
-typedef struct {
-	int fds[2];
-} KvmCloseJob;
-
-static gpointer
-kvm_close_thread(gpointer data)
-{
-	g_autofree KvmCloseJob *job = data;
-
-	/* the vCPU first: it holds a reference on its VM */
-	hc_kvm_close_fd(job->fds[1]);
-	hc_kvm_close_fd(job->fds[0]);
-	return NULL;
-}
-
-void
-hc_kvm_close_vm_deferred(int vm_fd, int vcpu_fd)
-{
-	KvmCloseJob *job = g_new(KvmCloseJob, 1);
-	GThread *thread;
-
-	job->fds[0] = vm_fd;
-	job->fds[1] = vcpu_fd;
-	thread = g_thread_try_new("hc-kvm-close", kvm_close_thread, job, NULL);
-	if (thread == NULL) {
-		kvm_close_thread(job);
-		return;
-	}
-	g_thread_unref(thread);
-}
-
 HcKvm *
 hc_kvm_open(HcProbeContext *ctx)
 {

@@ -63,17 +63,6 @@ hc_kvm_create_vm(const HcKvm *kvm, gulong type, HcCapState *state, char **reason
 void
 hc_kvm_report_unavailable(HcProbeContext *ctx, const HcKvm *kvm, const char *id);
 
-/**
- * hc_kvm_close_vm_deferred:
- *
- * Closes a scratch VM (and its vCPU, or -1) in a short-lived detached thread. The last
- * close destroys the VM, which waits for SRCU/RCU grace periods (0.4 to 3 ms measured on a
- * 2-core host, more under load); the probe has its answers by then and need not wait.
- * Falls back to closing here when no thread can be started.
- */
-void
-hc_kvm_close_vm_deferred(int vm_fd, int vcpu_fd);
-
 /* close(2) that keeps errno; ignores fd < 0 */
 void
 hc_kvm_close_fd(int fd);

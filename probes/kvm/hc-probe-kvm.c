@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/hc-probe-closer.h"
 #include "hc-kvm-caps.h"
 #include "hc-kvm-hyperv.h"
 #include "hc-kvm-sys.h"
@@ -248,7 +249,7 @@ kvm_run(HcProbeContext *ctx, GError **error)
 	}
 	kvm_report_vm_types(ctx, sys[hc_kvm_cap_lookup(HC_KVM_CAP_VM_TYPES) - hc_kvm_caps]);
 	kvm_report_friendly(ctx, sys, vm, vm_fd, vm_state, vm_reason);
-	hc_kvm_close_vm_deferred(vm_fd, -1);
+	hc_probe_closer_close_fds(&vm_fd, 1);
 	hc_kvm_hyperv_probe(ctx, kvm);
 	return TRUE;
 }

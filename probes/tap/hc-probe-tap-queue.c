@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 
+#include "common/hc-probe-closer.h"
 #include "hc-probe-tap.h"
 
 /* the vnet header layouts QEMU may ask for: virtio_net_hdr, _mrg_rxbuf, _v1_hash, +tunnel */
@@ -133,7 +134,8 @@ hc_tap_check_mq(HcProbeContext *ctx, int fd, const char *ifname)
 		}
 	}
 	err = errno;
-	close(fd2);
+	/* detaching a queue waits for an RCU grace period: the closer does it */
+	hc_probe_closer_close_fds(&fd2, 1);
 	if (step != NULL) {
 		hc_probe_report_bool(ctx,
 				     "net.tap.mq",

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 
+#include "common/hc-probe-closer.h"
 #include "hc-probe-tap.h"
 
 #define HC_TAP_NAME "hcprobe%d"
@@ -248,7 +249,9 @@ hc_tap_netns_thread(gpointer data)
 	} else {
 		hc_tap_check_attached(ctx, fd);
 	}
-	close(fd);
+	/* every answer is reported: the closer tears the tap (and with it the namespace, once
+	 * this thread has left it) down while the probe goes on */
+	hc_probe_closer_close_fds(&fd, 1);
 	return NULL;
 }
 

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <sys/ioctl.h>
 
+#include "common/hc-probe-closer.h"
 #include "host/hc-cpuinfo.h"
 #include "kvm/hc-kvm-caps.h"
 #include "kvm/hc-kvm-param.h"
@@ -101,7 +102,8 @@ tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
 				    khz,
 				    "KVM_GET_TSC_KHZ on a scratch vCPU of a default VM");
 	}
-	hc_kvm_close_vm_deferred(vm, vcpu);
+	/* the vCPU first: it holds a reference on its VM */
+	hc_probe_closer_close_fds((const int[]){vcpu, vm}, 2);
 }
 
 static void
