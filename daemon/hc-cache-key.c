@@ -152,12 +152,16 @@ JsonNode *
 hc_cache_key_to_json(const HcCacheKey *key)
 {
 	JsonObject *obj = json_object_new();
+	JsonNode *node;
 
 	for (guint i = 0; i < G_N_ELEMENTS(hc_cache_key_fields); i++) {
 		const HcCacheKeyField *f = &hc_cache_key_fields[i];
 		json_object_set_string_member(obj, f->name, HC_CACHE_KEY_FIELD(key, f));
 	}
-	return json_node_init_object(json_node_alloc(), obj);
+	/* take_object hands our reference to the node; init_object would add its own */
+	node = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(node, obj);
+	return node;
 }
 
 HcCacheKey *

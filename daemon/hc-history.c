@@ -13,6 +13,7 @@ hc_history_side(const HcSnapshot *snap, const char *id)
 {
 	const HcCapability *cap = snap != NULL ? hc_snapshot_lookup(snap, id) : NULL;
 	JsonObject *obj;
+	JsonNode *node;
 
 	if (cap == NULL)
 		return json_node_new(JSON_NODE_NULL);
@@ -21,7 +22,10 @@ hc_history_side(const HcSnapshot *snap, const char *id)
 	/* b, x, s and as map onto JSON bool, integer, string and array of strings */
 	if (cap->value != NULL)
 		json_object_set_member(obj, "value", json_gvariant_serialize(cap->value));
-	return json_node_init_object(json_node_alloc(), obj);
+	/* take_object hands our reference to the node; init_object would add its own */
+	node = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(node, obj);
+	return node;
 }
 
 char *

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* hostcapd: options, logging, then the daemon runs the loop */
 #include <locale.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -146,6 +147,10 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	HcDaemonOptions opts = {0};
 
+	/* glibc raises its mmap threshold to the largest mmapped chunk freed, so after one
+	 * rejected oversize request (a 4 MiB target snapshot) later ones come from the heap
+	 * and stay there; a fixed threshold turns that adjustment off */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	setlocale(LC_ALL, "");
 	g_log_set_writer_func(hc_main_log_writer, NULL, NULL);
 	if (!hc_main_parse(&o, &argc, &argv, &error)) {

@@ -316,9 +316,10 @@ hc_cpu_host_value(const char *model, GPtrArray *missing)
 {
 	JsonObject *obj;
 	JsonArray *arr;
+	JsonNode *node;
 
 	if (missing->len == 0) {
-		JsonNode *node = json_node_new(JSON_NODE_VALUE);
+		node = json_node_new(JSON_NODE_VALUE);
 		json_node_set_string(node, model);
 		return node;
 	}
@@ -328,7 +329,10 @@ hc_cpu_host_value(const char *model, GPtrArray *missing)
 	for (guint i = 0; i < missing->len; i++)
 		json_array_add_string_element(arr, g_ptr_array_index(missing, i));
 	json_object_set_array_member(obj, "filtered", arr);
-	return json_node_init_object(json_node_alloc(), obj);
+	/* take_object hands our reference to the node; init_object would add its own */
+	node = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(node, obj);
+	return node;
 }
 
 void

@@ -72,6 +72,7 @@ hc_spec_to_json(const HcSpec *spec)
 	JsonObject *root = json_object_new();
 	JsonObject *features = json_object_new();
 	JsonArray *unevaluated = json_array_new();
+	JsonNode *node;
 
 	if (spec->machine != NULL)
 		json_object_set_string_member(root, "machine", spec->machine);
@@ -88,7 +89,10 @@ hc_spec_to_json(const HcSpec *spec)
 		json_object_set_array_member(root, "unevaluated", unevaluated);
 	else
 		json_array_unref(unevaluated);
-	return json_node_init_object(json_node_alloc(), root);
+	/* take_object hands our reference to the node; init_object would add its own */
+	node = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(node, root);
+	return node;
 }
 
 static void
