@@ -8,6 +8,7 @@
 #include "hc-config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
@@ -70,23 +71,174 @@ value_text(JsonNode *value)
 	return json_to_string(value, FALSE);
 }
 
-/* "net.tap.uso: unsupported: TUNSETOFFLOAD(…): Invalid argument [host]" */
+/* a finding with more capabilities than this prints the first few and then one line per
+ * (host, state, reason pattern); a CPU model finding can name 40 features */
+#define HC_CTL_CAPS_FULL   6
+#define HC_CTL_CAPS_HEAD   3
+#define HC_CTL_CAPS_LEAVES 4
+
+static JsonObject *
+capability_at(JsonArray *caps, guint i)
+{
+	JsonNode *n = json_array_get_element(caps, i);
+	return JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+static const char *
+member_or(JsonObject *obj, const char *name, const char *fallback)
+{
+	const char *s = member_string(obj, name);
+	return s != NULL ? s : fallback;
+}
+
+/* "host: net.tap.uso: unsupported: TUNSETOFFLOAD(…): Invalid argument" */
+static void
+print_capability(JsonObject *c)
+{
+	const char *host = member_string(c, "host");
+
+	g_print("    %s%s%s: %s: %s\n",
+		host != NULL ? host : "",
+		host != NULL ? ": " : "",
+		member_or(c, "id", "?"),
+		member_or(c, "state", "?"),
+		member_or(c, "reason", ""));
+}
+
+static gboolean
+is_word_char(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/* @reason with the last component of @id, where it stands as a word, made "<name>": the
+ * reasons of a model's features differ only there */
+static char *
+reason_pattern(const char *id, const char *reason)
+{
+	const char *dot = strrchr(id, '.');
+	const char *leaf = dot != NULL ? dot + 1 : id;
+	gsize n = strlen(leaf);
+	GString *out = g_string_new(NULL);
+
+	for (const char *p = reason; *p != '\0';) {
+		gboolean starts = p == reason || !is_word_char(p[-1]);
+		if (n > 0 && starts && strncmp(p, leaf, n) == 0 && !is_word_char(p[n])) {
+			g_string_append(out, "<name>");
+			p += n;
+			continue;
+		}
+		g_string_append_c(out, *p++);
+	}
+	return g_string_free(out, FALSE);
+}
+
+typedef struct {
+	const char *host;
+	const char *state;
+	char *pattern;
+	GPtrArray *ids; /* borrowed from the report */
+} CapGroup;
+
+static void
+cap_group_free(CapGroup *g)
+{
+	g_free(g->pattern);
+	g_ptr_array_unref(g->ids);
+	g_free(g);
+}
+
+/* the capabilities from @first on, grouped by (host, state, reason pattern) in order */
+static GPtrArray *
+group_capabilities(JsonArray *caps, guint first)
+{
+	GPtrArray *groups = g_ptr_array_new_with_free_func((GDestroyNotify)cap_group_free);
+
+	for (guint i = first; i < json_array_get_length(caps); i++) {
+		JsonObject *c = capability_at(caps, i);
+		const char *id;
+		g_autofree char *pattern = NULL;
+		CapGroup *g = NULL;
+
+		if (c == NULL)
+			continue;
+		id = member_or(c, "id", "?");
+		pattern = reason_pattern(id, member_or(c, "reason", ""));
+		for (guint j = 0; g == NULL && j < groups->len; j++) {
+			CapGroup *k = g_ptr_array_index(groups, j);
+			if (g_strcmp0(k->host, member_string(c, "host")) == 0 &&
+			    g_strcmp0(k->state, member_string(c, "state")) == 0 &&
+			    g_strcmp0(k->pattern, pattern) == 0)
+				g = k;
+		}
+		if (g == NULL) {
+			g = g_new0(CapGroup, 1);
+			g->host = member_string(c, "host");
+			g->state = member_string(c, "state");
+			g->pattern = g_steal_pointer(&pattern);
+			g->ids = g_ptr_array_new();
+			g_ptr_array_add(groups, g);
+		}
+		g_ptr_array_add(g->ids, (gpointer)id);
+	}
+	return groups;
+}
+
+/* "cpu.feature.{avx512f, sha-ni, …}" when the ids share a prefix, else "a, b, …" */
+static char *
+compact_ids(GPtrArray *ids)
+{
+	const char *first = g_ptr_array_index(ids, 0);
+	const char *dot = strrchr(first, '.');
+	gsize plen = dot != NULL ? (gsize)(dot - first) + 1 : 0;
+	GString *out = g_string_new(NULL);
+	guint shown = MIN(ids->len, HC_CTL_CAPS_LEAVES);
+
+	for (guint i = 0; plen > 0 && i < ids->len; i++) {
+		if (strncmp(g_ptr_array_index(ids, i), first, plen) != 0)
+			plen = 0;
+	}
+	if (plen > 0)
+		g_string_append_printf(out, "%.*s{", (int)plen, first);
+	for (guint i = 0; i < shown; i++) {
+		const char *id = g_ptr_array_index(ids, i);
+		g_string_append_printf(out, "%s%s", i > 0 ? ", " : "", id + plen);
+	}
+	if (shown < ids->len)
+		g_string_append(out, ", …");
+	if (plen > 0)
+		g_string_append_c(out, '}');
+	return g_string_free(out, FALSE);
+}
+
+/* every capability of a short list; a long one collapsed, --json keeps them all */
 static void
 print_capabilities(JsonArray *caps)
 {
-	for (guint i = 0; caps != NULL && i < json_array_get_length(caps); i++) {
-		JsonNode *n = json_array_get_element(caps, i);
-		JsonObject *c = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-		const char *host;
-		if (c == NULL)
-			continue;
-		host = member_string(c, "host");
-		g_print("    %s%s%s: %s: %s\n",
-			host != NULL ? host : "",
-			host != NULL ? ": " : "",
-			member_string(c, "id") != NULL ? member_string(c, "id") : "?",
-			member_string(c, "state") != NULL ? member_string(c, "state") : "?",
-			member_string(c, "reason") != NULL ? member_string(c, "reason") : "");
+	guint n = json_array_get_length(caps);
+	guint head = n > HC_CTL_CAPS_FULL ? HC_CTL_CAPS_HEAD : n;
+	g_autoptr(GPtrArray) groups = NULL;
+
+	for (guint i = 0; i < head; i++) {
+		JsonObject *c = capability_at(caps, i);
+		if (c != NULL)
+			print_capability(c);
+	}
+	if (head == n)
+		return;
+	groups = group_capabilities(caps, head);
+	for (guint i = 0; i < groups->len; i++) {
+		CapGroup *g = g_ptr_array_index(groups, i);
+		g_autofree char *ids = compact_ids(g->ids);
+
+		g_print("    … and %u more %s%s%s: %s (%s)%s\n",
+			g->ids->len,
+			g->host != NULL ? g->host : "",
+			g->host != NULL ? " " : "",
+			g->state != NULL ? g->state : "?",
+			ids,
+			g->pattern,
+			i + 1 == groups->len ? "; --json lists each" : "");
 	}
 }
 

@@ -13,6 +13,7 @@
 #define NEW_HOST "hosts/linux-6.18-uso-yes.json"
 #define SPEC	 "specs/q35-tap.json"
 #define SPEC_USO "specs/q35-tap-uso-on.json"
+#define CPU_HOST "hosts/v-deb12-6.1.json"
 
 static char *
 data_dir(void)
@@ -120,6 +121,103 @@ START_TEST(test_check_explicit_no)
 	ck_assert_msg(g_str_has_prefix(lines[0], "✗ Not bootable on "), "%s", lines[0]);
 	ck_assert_ptr_nonnull(strstr(lines[0], "1 error"));
 	ck_assert_str_eq(lines[2], "✗ error virtio-net.host_uso=true (explicit)");
+}
+END_TEST
+
+/* the features of @model (data/cpu-models.d) the fixture host reports but not as
+ * supported, read from the files, not through hostcapctl */
+static GPtrArray *
+model_features_missing(const char *fixture, const char *model)
+{
+	g_autofree char *data = data_dir();
+	g_autofree char *models_path =
+	    g_build_filename(data, "cpu-models.d", "qemu-7.2.22.json", NULL);
+	g_autofree char *host_path = hc_cli_fixture(fixture);
+	g_autoptr(JsonNode) models = hc_cli_load_json(models_path);
+	g_autoptr(JsonNode) host = hc_cli_load_json(host_path);
+	JsonObject *caps =
+	    json_object_get_object_member(json_node_get_object(host), "capabilities");
+	JsonObject *m = json_object_get_object_member(
+	    json_object_get_object_member(json_node_get_object(models), "models"),
+	    model);
+	JsonArray *features;
+	GPtrArray *missing = g_ptr_array_new_with_free_func(g_free);
+
+	if (json_object_has_member(m, "alias_of"))
+		m = json_object_get_object_member(
+		    json_object_get_object_member(json_node_get_object(models), "models"),
+		    json_object_get_string_member(m, "alias_of"));
+	features = json_object_get_array_member(m, "features");
+	for (guint i = 0; i < json_array_get_length(features); i++) {
+		g_autofree char *id =
+		    g_strdup_printf("cpu.feature.%s", json_array_get_string_element(features, i));
+		JsonObject *cap = json_object_get_object_member(caps, id);
+		if (cap != NULL &&
+		    g_strcmp0(json_object_get_string_member(cap, "state"), "supported") != 0)
+			g_ptr_array_add(missing, g_steal_pointer(&id));
+	}
+	return missing;
+}
+
+/* a CPU model finding names many features: the human report shows three and one line per
+ * kind of the rest, --json keeps every one */
+START_TEST(test_check_cpu_model_collapsed)
+{
+	g_autofree char *host = hc_cli_fixture(CPU_HOST);
+	g_autofree char *spec =
+	    g_build_filename(g_getenv("HC_SOURCE_DIR"), "examples", "cpu-model-enforce.json", NULL);
+	g_autofree char *data = data_dir();
+	const char *args[] = {"--snapshot", host, "--data-dir", data, "check", spec, NULL};
+	g_autoptr(GPtrArray) missing = model_features_missing(CPU_HOST, "EPYC-Rome");
+	g_autoptr(JsonNode) report = NULL;
+	const char *verdict = NULL;
+	g_autoptr(HcCliRun) run = check_both(args, &verdict, &report);
+	g_autoptr(GMatchInfo) match = NULL;
+	g_autoptr(GRegex) summary = g_regex_new(
+	    "^    … and ([0-9]+) more unsupported: cpu\\.feature\\.\\{[^}]+\\} \\(([^)]*)\\)(.*)$",
+	    G_REGEX_MULTILINE,
+	    0,
+	    NULL);
+	JsonArray *findings =
+	    json_object_get_array_member(json_node_get_object(report), "findings");
+	JsonArray *caps = NULL;
+	guint more = 0, summaries = 0;
+
+	ck_assert_str_eq(verdict, "no");
+	ck_assert_uint_gt(missing->len, 6);
+	for (guint i = 0; i < json_array_get_length(findings); i++) {
+		JsonObject *f = json_array_get_object_element(findings, i);
+		if (g_strcmp0(json_object_get_string_member(f, "feature"), "cpu.model") == 0)
+			caps = json_object_get_array_member(f, "capabilities");
+	}
+	ck_assert_ptr_nonnull(caps);
+	/* --json: every missing feature, each with its own reason */
+	ck_assert_uint_eq(json_array_get_length(caps), missing->len);
+	for (guint i = 0; i < missing->len; i++) {
+		gboolean found = FALSE;
+		for (guint j = 0; !found && j < json_array_get_length(caps); j++) {
+			JsonObject *c = json_array_get_object_element(caps, j);
+			found = g_strcmp0(json_object_get_string_member(c, "id"),
+					  g_ptr_array_index(missing, i)) == 0;
+		}
+		ck_assert_msg(found, "--json lacks %s", (char *)g_ptr_array_index(missing, i));
+	}
+	/* human: three full lines, then "… and N more" lines that add up to the rest */
+	ck_assert_uint_eq(hc_cli_count_lines_with_prefix(run->out, "    cpu.feature."), 3);
+	g_regex_match(summary, run->out, 0, &match);
+	while (g_match_info_matches(match)) {
+		g_autofree char *n = g_match_info_fetch(match, 1);
+		g_autofree char *pattern = g_match_info_fetch(match, 2);
+		g_autofree char *tail = g_match_info_fetch(match, 3);
+
+		more += (guint)g_ascii_strtoull(n, NULL, 10);
+		summaries++;
+		ck_assert_str_eq(pattern, "KVM_GET_SUPPORTED_CPUID: <name> clear");
+		g_match_info_next(match, NULL);
+		ck_assert_str_eq(tail, g_match_info_matches(match) ? "" : "; --json lists each");
+	}
+	ck_assert_msg(summaries > 0, "no summary line in:\n%s", run->out);
+	ck_assert_uint_eq(3 + more, missing->len);
 }
 END_TEST
 
@@ -275,6 +373,7 @@ cli_verdict_suite(void)
 	tcase_add_test(tc, test_check_yes);
 	tcase_add_test(tc, test_check_silent_off_is_a_warning);
 	tcase_add_test(tc, test_check_explicit_no);
+	tcase_add_test(tc, test_check_cpu_model_collapsed);
 	tcase_add_test(tc, test_check_migration);
 	tcase_add_test(tc, test_check_qemu_command_line);
 	tcase_add_test(tc, test_check_bad_input);
