@@ -49,6 +49,16 @@ static const HcConfigKey hc_config_keys[] = {
      HC_DAEMON_CONFIG_MAX_HISTORY},
 };
 
+char **
+hc_daemon_config_dup_key_names(void)
+{
+	char **names = g_new0(char *, G_N_ELEMENTS(hc_config_keys) + 1);
+
+	for (guint i = 0; i < G_N_ELEMENTS(hc_config_keys); i++)
+		names[i] = g_strdup(hc_config_keys[i].key);
+	return names;
+}
+
 HcDaemonConfig *
 hc_daemon_config_new(void)
 {

@@ -46,6 +46,11 @@ void
 hc_daemon_config_free(HcDaemonConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcDaemonConfig, hc_daemon_config_free)
 
+/* the keys of the [Daemon] group this daemon accepts, in table order (a test checks that
+ * hostcapd.conf(5) documents each) */
+char **
+hc_daemon_config_dup_key_names(void);
+
 /* "sha256:…" over the settings that change probe results (DisabledProbes, ProbeTimeoutSec,
  * QemuUser): the config part of the cache key. AdminGroup and the limits do not count. */
 char *
