@@ -10,6 +10,12 @@
 #define TRIXIE	"v-trixie-6.12"
 #define TIMEOUT "v-deb12-tap-timeout"
 
+/* 4 GiB in default-size (2 MiB) huge pages: the 6.12 host has 4096 free, the 6.1 host none */
+#define HOST_ANSWERS                                                                               \
+	"\"accel.kvm\": true, \"machine.kernel_irqchip\": \"split\", \"accel.cpu_pm\": true, "     \
+	"\"memory.size_mib\": 4096, \"memory.hugepages\": \"default\", "                           \
+	"\"cpu.host_phys_bits\": true, \"cpu.pmu\": true"
+
 #define NIC "\"accel.kvm\": true, \"netdev.tap\": true, \"netdev.vhost\": true"
 
 static const struct {
@@ -163,6 +169,18 @@ static const struct {
      DEB12,
      HC_VERDICT_YES,
      ""},
+    /* answers the catalogue reads that the fixtures carry since the importer's additions:
+     * split irqchip, cpu-pm exits, host-phys-bits, the vPMU and default-size huge pages */
+    {"host-answers-6.12",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {" HOST_ANSWERS "}}",
+     TRIXIE,
+     HC_VERDICT_YES,
+     ""},
+    {"host-answers-6.1",
+     "{\"machine\": \"pc-q35-9.0\", \"features\": {" HOST_ANSWERS "}}",
+     DEB12,
+     HC_VERDICT_NO,
+     "error:memory.hugepages"},
     {"unevaluated",
      "{\"features\": {}, \"unevaluated\": [\"-device ich9-intel-hda\"]}",
      DEB12,
