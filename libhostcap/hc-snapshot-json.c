@@ -219,6 +219,28 @@ hc_check_members(JsonObject *obj, const char *path, const char *const *allowed, 
 	return TRUE;
 }
 
+/* member @name of @obj holding a value of @type (@wanted names it in the message): *node is
+ * NULL when it is absent and not @required */
+static gboolean
+hc_get_value(JsonObject *obj,
+	     const char *path,
+	     const char *name,
+	     gboolean required,
+	     GType type,
+	     const char *wanted,
+	     JsonNode **node,
+	     GError **error)
+{
+	g_autofree char *mpath = hc_path_member(path, name, -1);
+
+	*node = json_object_get_member(obj, name);
+	if (*node == NULL)
+		return required ? hc_fail(error, mpath, "missing") : TRUE;
+	if (!hc_node_is(*node, type))
+		return hc_fail(error, mpath, "expected %s, got %s", wanted, hc_node_kind(*node));
+	return TRUE;
+}
+
 /* a string member: *out is borrowed; stays NULL when absent and not @required */
 static gboolean
 hc_get_string(JsonObject *obj,
@@ -228,21 +250,17 @@ hc_get_string(JsonObject *obj,
 	      const char **out,
 	      GError **error)
 {
-	JsonNode *node = json_object_get_member(obj, name);
-	g_autofree char *mpath = hc_path_member(path, name, -1);
+	JsonNode *node = NULL;
 
 	*out = NULL;
-	if (node == NULL) {
-		if (required)
-			return hc_fail(error, mpath, "missing");
-		return TRUE;
-	}
-	if (!hc_node_is(node, G_TYPE_STRING))
-		return hc_fail(error, mpath, "expected a string, got %s", hc_node_kind(node));
-	*out = json_node_get_string(node);
+	if (!hc_get_value(obj, path, name, required, G_TYPE_STRING, "a string", &node, error))
+		return FALSE;
+	if (node != NULL)
+		*out = json_node_get_string(node);
 	return TRUE;
 }
 
+/* a non-negative integer member; *out is left as it is when absent and not @required */
 static gboolean
 hc_get_int(JsonObject *obj,
 	   const char *path,
@@ -251,19 +269,17 @@ hc_get_int(JsonObject *obj,
 	   gint64 *out,
 	   GError **error)
 {
-	JsonNode *node = json_object_get_member(obj, name);
-	g_autofree char *mpath = hc_path_member(path, name, -1);
+	JsonNode *node = NULL;
 
-	if (node == NULL) {
-		if (required)
-			return hc_fail(error, mpath, "missing");
+	if (!hc_get_value(obj, path, name, required, G_TYPE_INT64, "an integer", &node, error))
+		return FALSE;
+	if (node == NULL)
 		return TRUE;
-	}
-	if (!hc_node_is(node, G_TYPE_INT64))
-		return hc_fail(error, mpath, "expected an integer, got %s", hc_node_kind(node));
 	*out = json_node_get_int(node);
-	if (*out < 0)
+	if (*out < 0) {
+		g_autofree char *mpath = hc_path_member(path, name, -1);
 		return hc_fail(error, mpath, "expected a non-negative integer");
+	}
 	return TRUE;
 }
 

@@ -242,48 +242,42 @@ START_TEST(test_check_migration)
 }
 END_TEST
 
-START_TEST(test_check_qemu_command_line)
+/* hostcapctl --snapshot OLD_HOST check -- qemu-system-x86_64 … -device virtio-net-pci,@nic */
+static HcCliRun *
+check_qemu_nic(const char *nic, const char **verdict_out, JsonNode **report_out)
 {
 	g_autofree char *host = hc_cli_fixture(OLD_HOST);
 	g_autofree char *data = data_dir();
-	const char *on[] = {"--snapshot",
-			    host,
-			    "--data-dir",
-			    data,
-			    "check",
-			    "--",
-			    "qemu-system-x86_64",
-			    "-machine",
-			    "pc-q35-9.0",
-			    "-accel",
-			    "kvm",
-			    "-netdev",
-			    "tap,id=n0",
-			    "-device",
-			    "virtio-net-pci,netdev=n0,host_uso=on",
-			    NULL};
-	const char *off[] = {"--snapshot",
-			     host,
-			     "--data-dir",
-			     data,
-			     "check",
-			     "--",
-			     "qemu-system-x86_64",
-			     "-machine",
-			     "pc-q35-9.0",
-			     "-accel",
-			     "kvm",
-			     "-netdev",
-			     "tap,id=n0",
-			     "-device",
-			     "virtio-net-pci,netdev=n0,host_uso=off,guest_uso4=off,guest_uso6=off",
-			     NULL};
+	g_autofree char *device = g_strdup_printf("virtio-net-pci,netdev=n0,%s", nic);
+	const char *args[] = {"--snapshot",
+			      host,
+			      "--data-dir",
+			      data,
+			      "check",
+			      "--",
+			      "qemu-system-x86_64",
+			      "-machine",
+			      "pc-q35-9.0",
+			      "-accel",
+			      "kvm",
+			      "-netdev",
+			      "tap,id=n0",
+			      "-device",
+			      device,
+			      NULL};
+
+	return check_both(args, verdict_out, report_out);
+}
+
+START_TEST(test_check_qemu_command_line)
+{
 	g_autoptr(JsonNode) r_on = NULL;
 	g_autoptr(JsonNode) r_off = NULL;
 	const char *v_on = NULL;
 	const char *v_off = NULL;
-	g_autoptr(HcCliRun) run_on = check_both(on, &v_on, &r_on);
-	g_autoptr(HcCliRun) run_off = check_both(off, &v_off, &r_off);
+	g_autoptr(HcCliRun) run_on = check_qemu_nic("host_uso=on", &v_on, &r_on);
+	g_autoptr(HcCliRun) run_off =
+	    check_qemu_nic("host_uso=off,guest_uso4=off,guest_uso6=off", &v_off, &r_off);
 
 	/* host_uso=on on the command line is explicit: this host cannot honour it */
 	ck_assert_str_eq(v_on, "no");
