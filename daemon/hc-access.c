@@ -11,12 +11,50 @@
 #define HC_ACCESS_WINDOW_USEC (60 * G_USEC_PER_SEC)
 /* callers remembered at once; beyond it, expired entries are swept on every call */
 #define HC_ACCESS_SWEEP_AT 256
+/* senders whose credentials are remembered: a bus never reuses a unique name, so an entry
+ * stays true as long as it is kept; beyond this many the memory starts over */
+#define HC_ACCESS_SENDERS_MAX 256
+/* credential questions in flight; beyond it a Refresh caller is told to retry */
+#define HC_ACCESS_QUERIES_MAX 64
+
+/* what the bus says about a sender */
+typedef struct {
+	uid_t uid;
+	GArray *gids; /* gid_t: supplementary and primary */
+} HcAccessCreds;
+
+/* a Refresh call waiting for the bus to say who sent it */
+typedef struct {
+	HcAccess *access;
+	sd_bus_message *m;
+	sd_bus_slot *slot;
+	HcAccessFunc func;
+	gpointer user_data;
+} HcAccessQuery;
 
 struct _HcAccess {
 	char *admin_group;
 	guint limit;
-	GHashTable *calls; /* unique name -> GArray of gint64 monotonic usec, oldest first */
+	GHashTable *calls;   /* uid -> GArray of gint64 monotonic usec, oldest first */
+	GHashTable *senders; /* unique name -> HcAccessCreds */
+	GHashTable *queries; /* set of HcAccessQuery */
 };
+
+static void
+hc_access_creds_free(HcAccessCreds *creds)
+{
+	g_array_unref(creds->gids);
+	g_free(creds);
+}
+
+static void
+hc_access_query_free(HcAccessQuery *q)
+{
+	/* unref'ing the slot cancels a question still in flight */
+	sd_bus_slot_unref(q->slot);
+	sd_bus_message_unref(q->m);
+	g_free(q);
+}
 
 HcAccess *
 hc_access_new(void)
@@ -24,8 +62,16 @@ hc_access_new(void)
 	HcAccess *access = g_new0(HcAccess, 1);
 
 	access->admin_group = g_strdup("");
-	access->calls =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+	access->calls = g_hash_table_new_full(g_direct_hash,
+					      g_direct_equal,
+					      NULL,
+					      (GDestroyNotify)g_array_unref);
+	access->senders = g_hash_table_new_full(g_str_hash,
+						g_str_equal,
+						g_free,
+						(GDestroyNotify)hc_access_creds_free);
+	access->queries =
+	    g_hash_table_new_full(NULL, NULL, (GDestroyNotify)hc_access_query_free, NULL);
 	return access;
 }
 
@@ -36,6 +82,8 @@ hc_access_free(HcAccess *access)
 		return;
 	g_free(access->admin_group);
 	g_hash_table_unref(access->calls);
+	g_hash_table_unref(access->senders);
+	g_hash_table_unref(access->queries);
 	g_free(access);
 }
 
@@ -119,7 +167,7 @@ hc_access_sweep(HcAccess *access, gint64 now_usec)
 }
 
 gboolean
-hc_access_check_rate(HcAccess *access, const char *sender, gint64 now_usec, GError **error)
+hc_access_check_rate(HcAccess *access, uid_t uid, gint64 now_usec, GError **error)
 {
 	GArray *times;
 
@@ -127,10 +175,10 @@ hc_access_check_rate(HcAccess *access, const char *sender, gint64 now_usec, GErr
 		return TRUE;
 	if (g_hash_table_size(access->calls) >= HC_ACCESS_SWEEP_AT)
 		hc_access_sweep(access, now_usec);
-	times = g_hash_table_lookup(access->calls, sender);
+	times = g_hash_table_lookup(access->calls, GUINT_TO_POINTER(uid));
 	if (times == NULL) {
 		times = g_array_new(FALSE, FALSE, sizeof(gint64));
-		g_hash_table_insert(access->calls, g_strdup(sender), times);
+		g_hash_table_insert(access->calls, GUINT_TO_POINTER(uid), times);
 	}
 	hc_access_expire(times, now_usec);
 	if (times->len >= access->limit) {
@@ -148,57 +196,174 @@ hc_access_check_rate(HcAccess *access, const char *sender, gint64 now_usec, GErr
 	return TRUE;
 }
 
-int
-hc_access_check_refresh(HcAccess *access, sd_bus_message *m, sd_bus_error *ret_error)
+static gboolean
+hc_access_decide(HcAccess *access, const HcAccessCreds *creds, GError **error)
 {
-	sd_bus_creds *creds = NULL;
-	g_autoptr(GError) error = NULL;
-	const gid_t *gids = NULL;
-	g_autoptr(GArray) all_gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
-	uid_t euid = (uid_t)-1;
-	gid_t egid = (gid_t)-1;
-	const char *sender = sd_bus_message_get_sender(m);
-	int n_gids = 0;
+	return hc_access_check_ids(access,
+				   creds->uid,
+				   (const gid_t *)(gpointer)creds->gids->data,
+				   creds->gids->len,
+				   error) &&
+	       hc_access_check_rate(access, creds->uid, g_get_monotonic_time(), error);
+}
+
+/* the primary group is not among the bus's UnixGroupIDs; /proc has it while the sender lives */
+static void
+hc_access_add_primary_gid(HcAccessCreds *creds, guint32 pid)
+{
+	sd_bus_creds *proc = NULL;
+	gid_t egid;
+
+	if (pid == 0 || sd_bus_creds_new_from_pid(&proc, (pid_t)pid, SD_BUS_CREDS_EGID) < 0)
+		return;
+	if (sd_bus_creds_get_egid(proc, &egid) >= 0)
+		g_array_append_val(creds->gids, egid);
+	sd_bus_creds_unref(proc);
+}
+
+/* the a{sv} of GetConnectionCredentials: UnixUserID, UnixGroupIDs (when the bus knows
+ * them: absent groups only narrow who passes, root still does), ProcessID */
+static int
+hc_access_read_creds(sd_bus_message *reply, HcAccessCreds *creds)
+{
+	gboolean have_uid = FALSE;
+	guint32 pid = 0;
 	int r;
 
-	r = sd_bus_query_sender_creds(m,
-				      SD_BUS_CREDS_EUID | SD_BUS_CREDS_EGID |
-					  SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_AUGMENT,
-				      &creds);
-	if (r >= 0)
-		r = sd_bus_creds_get_euid(creds, &euid);
-	if (r >= 0) {
-		/* absent groups only narrow who passes: root still does */
-		n_gids = sd_bus_creds_get_supplementary_gids(creds, &gids);
-		if (n_gids < 0) {
-			g_debug("supplementary groups of %s: %s", sender, g_strerror(-n_gids));
-			n_gids = 0;
-			gids = NULL;
+	r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+		const char *key = NULL;
+		const void *gids = NULL;
+		size_t size = 0;
+
+		r = sd_bus_message_read(reply, "s", &key);
+		if (r >= 0 && g_str_equal(key, "UnixUserID")) {
+			r = sd_bus_message_read(reply, "v", "u", &creds->uid);
+			have_uid = r >= 0;
+		} else if (r >= 0 && g_str_equal(key, "ProcessID")) {
+			r = sd_bus_message_read(reply, "v", "u", &pid);
+		} else if (r >= 0 && g_str_equal(key, "UnixGroupIDs")) {
+			r = sd_bus_message_enter_container(reply, 'v', "au");
+			if (r >= 0)
+				r = sd_bus_message_read_array(reply, 'u', &gids, &size);
+			if (r >= 0)
+				g_array_append_vals(creds->gids,
+						    gids,
+						    (guint)(size / sizeof(guint32)));
+			if (r >= 0)
+				r = sd_bus_message_exit_container(reply);
+		} else if (r >= 0) {
+			r = sd_bus_message_skip(reply, "v");
 		}
-		g_array_append_vals(all_gids, gids, (guint)n_gids);
-		/* the primary group counts as membership too */
-		if (sd_bus_creds_get_egid(creds, &egid) >= 0)
-			g_array_append_val(all_gids, egid);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
 	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(reply);
+	if (r >= 0 && !have_uid)
+		r = -ENODATA;
+	if (r >= 0)
+		hc_access_add_primary_gid(creds, pid);
+	return r;
+}
+
+static void
+hc_access_remember(HcAccess *access, const char *sender, HcAccessCreds *creds)
+{
+	if (g_hash_table_size(access->senders) >= HC_ACCESS_SENDERS_MAX)
+		g_hash_table_remove_all(access->senders);
+	g_hash_table_insert(access->senders, g_strdup(sender), creds);
+}
+
+static int
+hc_access_on_creds(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+	HcAccessQuery *q = userdata;
+	HcAccess *access = q->access;
+	const char *sender = sd_bus_message_get_sender(q->m);
+	HcAccessCreds *creds = g_new0(HcAccessCreds, 1);
+	g_autoptr(GError) error = NULL;
+	int r;
+
+	creds->gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+	/* a caller that hung up is answered too: the bus drops the reply */
+	if (sd_bus_message_is_method_error(reply, NULL)) {
+		const sd_bus_error *e = sd_bus_message_get_error(reply);
+		g_set_error(&error,
+			    HC_ERROR,
+			    HC_ERROR_ACCESS_DENIED,
+			    "cannot tell who the caller is: %s",
+			    e->message != NULL ? e->message : e->name);
+	} else if ((r = hc_access_read_creds(reply, creds)) < 0) {
+		g_set_error(&error,
+			    HC_ERROR,
+			    HC_ERROR_ACCESS_DENIED,
+			    "cannot tell who the caller is: %s",
+			    g_strerror(-r));
+	}
+	if (error == NULL) {
+		(void)hc_access_decide(access, creds, &error);
+		hc_access_remember(access, sender, g_steal_pointer(&creds));
+	}
+	g_clear_pointer(&creds, hc_access_creds_free);
+	q->func(q->m, error, q->user_data);
+	g_hash_table_remove(access->queries, q);
+	return 1;
+}
+
+int
+hc_access_check_refresh(HcAccess *access,
+			sd_bus_message *m,
+			HcAccessFunc func,
+			gpointer user_data,
+			sd_bus_error *ret_error)
+{
+	const char *sender = sd_bus_message_get_sender(m);
+	const HcAccessCreds *creds;
+	g_autoptr(GError) error = NULL;
+	HcAccessQuery *q;
+	int r;
+
+	if (sender == NULL)
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_ACCESS_DENIED,
+					 "cannot tell who the caller is: not called through a bus");
+	/* a sender seen before: rate and rights without asking the bus again */
+	creds = g_hash_table_lookup(access->senders, sender);
+	if (creds != NULL) {
+		if (!hc_access_decide(access, creds, &error))
+			return hc_bus_error_set_gerror(ret_error, error);
+		return 1;
+	}
+	if (g_hash_table_size(access->queries) >= HC_ACCESS_QUERIES_MAX)
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_BUSY,
+					 "%u Refresh callers are already being identified; retry",
+					 g_hash_table_size(access->queries));
+	/* asked asynchronously: a synchronous call here would hold every other caller's
+	 * message in sd-bus's queue until the bus answers */
+	q = g_new0(HcAccessQuery, 1);
+	q->access = access;
+	q->m = sd_bus_message_ref(m);
+	q->func = func;
+	q->user_data = user_data;
+	r = sd_bus_call_method_async(sd_bus_message_get_bus(m),
+				     &q->slot,
+				     "org.freedesktop.DBus",
+				     "/org/freedesktop/DBus",
+				     "org.freedesktop.DBus",
+				     "GetConnectionCredentials",
+				     hc_access_on_creds,
+				     q,
+				     "s",
+				     sender);
 	if (r < 0) {
-		sd_bus_creds_unref(creds);
+		hc_access_query_free(q);
 		return hc_bus_error_setf(ret_error,
 					 HC_ERROR_ACCESS_DENIED,
 					 "cannot tell who the caller is: %s",
 					 g_strerror(-r));
 	}
-	if (!hc_access_check_ids(access,
-				 euid,
-				 (const gid_t *)(gpointer)all_gids->data,
-				 all_gids->len,
-				 &error) ||
-	    !hc_access_check_rate(access,
-				  sender != NULL ? sender : "",
-				  g_get_monotonic_time(),
-				  &error)) {
-		sd_bus_creds_unref(creds);
-		return hc_bus_error_set_gerror(ret_error, error);
-	}
-	sd_bus_creds_unref(creds);
+	g_hash_table_add(access->queries, q);
 	return 0;
 }

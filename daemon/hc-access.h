@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 /**
  * Who may call Refresh, and how often (DESIGN §8): root, the user running the daemon (a
  * session-bus instance) and members of the configured admin group, judged from the
- * sender's credentials as the bus reports them; each caller (unique bus name) at most
- * limit-per-minute times in any 60 s window. The shipped bus policy says the same for root
- * and the default group; this is the check that holds whatever the policy says.
+ * sender's credentials as the bus reports them; each caller (user id) at most
+ * limit-per-minute times in any 60 s window, whatever connection it calls from. The shipped
+ * bus policy says the same for root and the default group; this is the check that holds
+ * whatever the policy says.
  */
 typedef struct _HcAccess HcAccess;
 
@@ -31,10 +32,26 @@ gboolean
 hc_access_check_ids(HcAccess *access, uid_t euid, const gid_t *gids, guint n_gids, GError **error);
 /* pure rate limit: HC_ERROR_BUSY saying when to retry; counts the call when allowed */
 gboolean
-hc_access_check_rate(HcAccess *access, const char *sender, gint64 now_usec, GError **error);
+hc_access_check_rate(HcAccess *access, uid_t uid, gint64 now_usec, GError **error);
 
-/* both checks for a Refresh call: 0, or a negative errno with @ret_error set */
+/* the answer for a Refresh call whose credentials had to be asked for: @error NULL = allowed */
+typedef void (*HcAccessFunc)(sd_bus_message *m, const GError *error, gpointer user_data);
+
+/**
+ * hc_access_check_refresh:
+ *
+ * Both checks for the Refresh call @m, without blocking the loop: a sender seen before is
+ * judged at once from the credentials the bus gave for it; for a new one the bus is asked
+ * asynchronously and @func is called with the decision (unless @access is freed first).
+ *
+ * Returns: 1 = allowed now; 0 = asking, @func will answer; a negative errno with @ret_error
+ * set = refused now
+ */
 int
-hc_access_check_refresh(HcAccess *access, sd_bus_message *m, sd_bus_error *ret_error);
+hc_access_check_refresh(HcAccess *access,
+			sd_bus_message *m,
+			HcAccessFunc func,
+			gpointer user_data,
+			sd_bus_error *ret_error);
 
 G_END_DECLS

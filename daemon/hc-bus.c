@@ -302,28 +302,21 @@ hc_bus_on_refreshed(guint64 generation, const GError *error, gpointer user_data)
 	sd_bus_message_unref(m);
 }
 
+/* queues the pass that answers the authorised Refresh call @m */
 static int
-hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+hc_bus_refresh_start(HcDaemon *daemon, sd_bus_message *m, sd_bus_error *ret_error)
 {
-	HcBus *bus = userdata;
 	g_auto(GStrv) probes = NULL;
 	g_autoptr(GError) error = NULL;
 	int r;
 
-	r = sd_bus_message_read_strv(m, &probes);
-	if (r < 0)
-		return r;
-	if (probes != NULL && g_strv_length(probes) > HC_LIMIT_FEATURES)
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_INVALID_ARGUMENT,
-					 "probes: more than %d entries",
-					 HC_LIMIT_FEATURES);
-	/* root, the daemon's own user or AdminGroup=, rate-limited per caller (hc-access.c) */
-	r = hc_access_check_refresh(hc_daemon_get_access(bus->daemon), m, ret_error);
+	r = sd_bus_message_rewind(m, TRUE);
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, &probes);
 	if (r < 0)
 		return r;
 	/* the reply goes out once the pass that covers this request is committed */
-	if (!hc_daemon_refresh(bus->daemon,
+	if (!hc_daemon_refresh(daemon,
 			       (const char *const *)probes,
 			       hc_bus_on_refreshed,
 			       sd_bus_message_ref(m),
@@ -332,6 +325,56 @@ hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 		return hc_bus_error_set_gerror(ret_error, error);
 	}
 	return 1;
+}
+
+/* the bus said who sent @m: refuse, or go on as if it had been allowed at once */
+static void
+hc_bus_on_refresh_allowed(sd_bus_message *m, const GError *error, gpointer user_data)
+{
+	HcDaemon *daemon = user_data;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r = 0;
+
+	if (error != NULL)
+		r = hc_bus_error_set_gerror(&e, error);
+	else
+		r = hc_bus_refresh_start(daemon, m, &e);
+	if (r < 0) {
+		r = sd_bus_reply_method_errno(m, r, &e);
+		if (r < 0)
+			g_debug("replying to Refresh: %s, ignoring", g_strerror(-r));
+	}
+	sd_bus_error_free(&e);
+}
+
+static int
+hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	HcBus *bus = userdata;
+	g_auto(GStrv) probes = NULL;
+	g_autoptr(GError) error = NULL;
+	int r;
+
+	/* a bad call gets its own error before the rights and the rate limit are judged */
+	r = sd_bus_message_read_strv(m, &probes);
+	if (r < 0)
+		return r;
+	if (probes != NULL && g_strv_length(probes) > HC_LIMIT_FEATURES)
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_INVALID_ARGUMENT,
+					 "probes: more than %d entries",
+					 HC_LIMIT_FEATURES);
+	if (!hc_daemon_check_probe_names((const char *const *)probes, &error))
+		return hc_bus_error_set_gerror(ret_error, error);
+	/* root, the daemon's own user or AdminGroup=, rate-limited per user (hc-access.c) */
+	r = hc_access_check_refresh(hc_daemon_get_access(bus->daemon),
+				    m,
+				    hc_bus_on_refresh_allowed,
+				    bus->daemon,
+				    ret_error);
+	if (r <= 0)
+		return r < 0 ? r : 1;
+	return hc_bus_refresh_start(bus->daemon, m, ret_error);
 }
 
 /* ---- the vtable ---- */

@@ -423,6 +423,22 @@ hc_daemon_start_queued(HcDaemon *daemon)
 }
 
 gboolean
+hc_daemon_check_probe_names(const char *const *probes, GError **error)
+{
+	for (guint i = 0; probes != NULL && probes[i] != NULL; i++) {
+		if (hc_probe_registry_lookup(probes[i]) == NULL) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "unknown probe '%s'",
+				    probes[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gboolean
 hc_daemon_refresh(HcDaemon *daemon,
 		  const char *const *probes,
 		  HcRefreshFunc func,
@@ -439,16 +455,8 @@ hc_daemon_refresh(HcDaemon *daemon,
 		return FALSE;
 	}
 	/* validate everything before queueing anything */
-	for (guint i = 0; probes != NULL && probes[i] != NULL; i++) {
-		if (hc_probe_registry_lookup(probes[i]) == NULL) {
-			g_set_error(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "unknown probe '%s'",
-				    probes[i]);
-			return FALSE;
-		}
-	}
+	if (!hc_daemon_check_probe_names(probes, error))
+		return FALSE;
 	if (probes == NULL || probes[0] == NULL)
 		daemon->queued_all = TRUE;
 	for (guint i = 0; probes != NULL && probes[i] != NULL; i++)

@@ -90,6 +90,10 @@ hc_daemon_get_catalogue(HcDaemon *daemon, GError **error);
 /* called with the generation of the snapshot that covers the refresh, or an error */
 typedef void (*HcRefreshFunc)(guint64 generation, const GError *error, gpointer user_data);
 
+/* HC_ERROR_INVALID_ARGUMENT naming the first of @probes that is not a probe */
+gboolean
+hc_daemon_check_probe_names(const char *const *probes, GError **error);
+
 /**
  * hc_daemon_refresh:
  * @probes: probe names; NULL or empty = all

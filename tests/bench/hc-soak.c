@@ -168,14 +168,13 @@ static const HcSoakCase hc_soak_cases[] = {
      NULL,
      hc_soak_append_oversize_target,
      HC_DBUS_ERROR_INVALID_ARGUMENT},
-    /* the per-caller rate limit may answer before the arguments are read */
+    /* arguments are judged before the rate limit: the specific error, never Busy */
     {"refresh-unknown-probe",
      1,
      "refresh",
      NULL,
      hc_soak_append_unknown_probe,
-     HC_DBUS_ERROR_INVALID_ARGUMENT,
-     HC_DBUS_ERROR_BUSY},
+     HC_DBUS_ERROR_INVALID_ARGUMENT},
     {"bootable-wrong-signature",
      1,
      "check-bootable",

@@ -2,7 +2,7 @@
 /*
  * Who may call what: on a system-like bus with the shipped policy an unprivileged caller reads
  * and is refused Refresh by the bus; on a permissive bus hostcapd refuses it itself (saying
- * what is needed), lets AdminGroup= members through, and rate-limits each caller.
+ * what is needed), lets AdminGroup= members through, and rate-limits each user.
  */
 #include <check.h>
 #include <grp.h>
@@ -147,15 +147,42 @@ call_refresh(sd_bus *bus, sd_bus_error *e)
 	return r;
 }
 
-START_TEST(test_refresh_rate_limited_per_caller)
+static int
+call_refresh_probe(sd_bus *bus, const char *probe, sd_bus_error *e)
 {
+	sd_bus_message *reply = NULL;
+	int r = sd_bus_call_method(bus,
+				   HC_DBUS_NAME,
+				   HC_DBUS_PATH,
+				   HC_DBUS_INTERFACE,
+				   "Refresh",
+				   e,
+				   &reply,
+				   "as",
+				   1,
+				   probe);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* the budget belongs to the user: a new connection does not renew it, another user has its
+ * own, and a bad call is told what is wrong with it whatever the budget */
+START_TEST(test_refresh_rate_limited_per_user)
+{
+	struct group *gr = admin_group();
+	g_autofree char *config =
+	    g_strdup_printf("[Daemon]\nAdminGroup=%s\nRefreshLimitPerMinute=2\n", gr->gr_name);
+	g_autofree char *groups_arg = g_strdup_printf("--groups=%u", (guint)gr->gr_gid);
+	const char *member[] = {"--reuid=65534", "--regid=65534", groups_arg, NULL};
+	const char *refresh[] = {"['host']", NULL};
 	g_autoptr(GError) error = NULL;
+	g_autofree char *out = NULL;
 	sd_bus *first = NULL;
 	sd_bus *second = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	start(NULL, "[Daemon]\nRefreshLimitPerMinute=2\n");
+	start(NULL, config);
 	first = hc_test_living_connect(td, &error);
 	ck_assert_msg(first != NULL, "%s", error->message);
 	for (int i = 0; i < 2; i++) {
@@ -169,11 +196,22 @@ START_TEST(test_refresh_rate_limited_per_caller)
 	ck_assert_msg(strstr(e.message, "retry in") != NULL, "%s", e.message);
 	sd_bus_error_free(&e);
 
-	/* another caller has a budget of its own */
+	r = call_refresh_probe(first, "no-such-probe", &e);
+	ck_assert_msg(r < 0, "Refresh of an unknown probe succeeded");
+	ck_assert_str_eq(e.name, HC_DBUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(e.message, "no-such-probe") != NULL, "%s", e.message);
+	sd_bus_error_free(&e);
+
 	second = hc_test_living_connect(td, &error);
 	ck_assert_msg(second != NULL, "%s", error->message);
 	r = call_refresh(second, &e);
-	ck_assert_msg(r >= 0, "Refresh from a second connection: %s", e.message);
+	ck_assert_msg(r < 0, "a new connection of the same user renewed the budget");
+	ck_assert_str_eq(e.name, HC_DBUS_ERROR_BUSY);
+	sd_bus_error_free(&e);
+
+	out = hc_test_living_call_as(td, member, HC_DBUS_INTERFACE ".Refresh", refresh, &error);
+	ck_assert_msg(out != NULL, "Refresh as another user: %s", error->message);
+	ck_assert_msg(g_str_has_prefix(out, "(uint64 "), "%s", out);
 	sd_bus_flush_close_unref(first);
 	sd_bus_flush_close_unref(second);
 }
@@ -187,18 +225,18 @@ START_TEST(test_rate_window_slides)
 	const gint64 s = G_USEC_PER_SEC;
 
 	hc_access_set_policy(access, "", 2);
-	ck_assert(hc_access_check_rate(access, ":1.7", 100 * s, NULL));
-	ck_assert(hc_access_check_rate(access, ":1.7", 130 * s, NULL));
-	ck_assert(!hc_access_check_rate(access, ":1.7", 159 * s, &error));
+	ck_assert(hc_access_check_rate(access, 1000, 100 * s, NULL));
+	ck_assert(hc_access_check_rate(access, 1000, 130 * s, NULL));
+	ck_assert(!hc_access_check_rate(access, 1000, 159 * s, &error));
 	ck_assert(g_error_matches(error, HC_ERROR, HC_ERROR_BUSY));
 	ck_assert_msg(strstr(error->message, "retry in 1 s") != NULL, "%s", error->message);
-	ck_assert(hc_access_check_rate(access, ":1.8", 159 * s, NULL));
+	ck_assert(hc_access_check_rate(access, 1001, 159 * s, NULL));
 	/* 60 s after the first call it no longer counts; the refused one never did */
-	ck_assert(hc_access_check_rate(access, ":1.7", 160 * s + 1, NULL));
-	ck_assert(!hc_access_check_rate(access, ":1.7", 170 * s, NULL));
+	ck_assert(hc_access_check_rate(access, 1000, 160 * s + 1, NULL));
+	ck_assert(!hc_access_check_rate(access, 1000, 170 * s, NULL));
 	hc_access_set_policy(access, "", 0);
 	for (int i = 0; i < 1000; i++)
-		ck_assert(hc_access_check_rate(access, ":1.7", 171 * s, NULL));
+		ck_assert(hc_access_check_rate(access, 1000, 171 * s, NULL));
 }
 END_TEST
 
@@ -236,7 +274,7 @@ access_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_policy_reads_open_refresh_closed);
 	tcase_add_test(tc, test_daemon_denies_and_admits_admin_group);
-	tcase_add_test(tc, test_refresh_rate_limited_per_caller);
+	tcase_add_test(tc, test_refresh_rate_limited_per_user);
 	tcase_add_test(tc, test_rate_window_slides);
 	tcase_add_test(tc, test_ids_decision);
 	suite_add_tcase(s, tc);
