@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "hostcap/hc-capability.h"
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
 
@@ -347,6 +348,22 @@ member_of_type(JsonObject *obj, const char *name, JsonNodeType type)
 	return node != NULL && JSON_NODE_TYPE(node) == type ? node : NULL;
 }
 
+/* the human table stays readable: live quantities (free hugepages…) always differ, ids some
+ * host did not report say more about its hostcapd than about its platform, and past this
+ * many rows --json is the better reader */
+#define HC_CTL_DIFFERING_ROWS 40
+
+static gboolean
+row_has_unreported(JsonObject *per_host, JsonArray *hosts)
+{
+	for (guint i = 0; i < json_array_get_length(hosts); i++) {
+		const char *v = member_string(per_host, json_array_get_string_element(hosts, i));
+		if (v == NULL || g_strcmp0(v, "not reported") == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* one row per capability that differs, one column per host */
 static void
 print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonObject *differing)
@@ -354,6 +371,7 @@ print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonObject *differing)
 	g_autoptr(GPtrArray) headers = g_ptr_array_new_null_terminated(4, NULL, TRUE);
 	g_autoptr(GList) ids = json_object_get_members(differing);
 	g_autoptr(HcCtlTable) t = NULL;
+	guint shown = 0, more = 0, unreported = 0, live = 0;
 
 	g_ptr_array_add(headers, (gpointer) "DIFFERS");
 	for (guint i = 0; i < json_array_get_length(hosts); i++)
@@ -364,14 +382,39 @@ print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonObject *differing)
 		JsonNode *row = json_object_get_member(differing, l->data);
 		JsonObject *per_host = JSON_NODE_HOLDS_OBJECT(row) ? json_node_get_object(row)
 								   : NULL;
+		if (hc_capability_id_is_volatile(l->data)) {
+			live++;
+			continue;
+		}
+		if (per_host == NULL || row_has_unreported(per_host, hosts)) {
+			unreported++;
+			continue;
+		}
+		if (shown == HC_CTL_DIFFERING_ROWS) {
+			more++;
+			continue;
+		}
+		shown++;
 		hc_ctl_table_add(t, l->data, NULL);
 		for (guint i = 0; i < json_array_get_length(hosts); i++) {
 			const char *h = json_array_get_string_element(hosts, i);
-			const char *v = per_host != NULL ? member_string(per_host, h) : NULL;
+			const char *v = member_string(per_host, h);
 			hc_ctl_table_add(t, v != NULL ? v : "?", NULL);
 		}
 	}
-	hc_ctl_table_print(t, TRUE, ctx->colour, ctx->columns);
+	if (shown > 0)
+		hc_ctl_table_print(t, TRUE, ctx->colour, ctx->columns);
+	if (more > 0)
+		g_print("… and %u more differing capabilities\n", more);
+	if (unreported > 0)
+		g_print(
+		    "%u capabilities are not reported by every host (a probe missing or an older "
+		    "hostcapd there)\n",
+		    unreported);
+	if (live > 0)
+		g_print("%u live quantities differ (free memory, free hugepages)\n", live);
+	if (more + unreported + live > 0)
+		g_print("--json lists every difference\n");
 }
 
 /* what a baseline adds to a report: the common ground and the pins */

@@ -5,6 +5,8 @@
  * the capability and the reason the fixture host gave (read here from the fixture file).
  */
 #include <check.h>
+
+#include "hostcap/hc-capability.h"
 #include <glib/gstdio.h>
 
 #include "hc-cli-test.h"
@@ -357,6 +359,54 @@ START_TEST(test_baseline)
 }
 END_TEST
 
+/* hosts that report different sets of ids: the human table keeps the real differences and
+ * counts the rest; --json keeps everything */
+START_TEST(test_baseline_table_trimmed)
+{
+	g_autofree char *small = hc_cli_fixture(OLD_HOST);
+	g_autofree char *big = hc_cli_fixture("hosts/v-trixie-6.12.json");
+	g_autofree char *data = data_dir();
+	g_autoptr(HcCliRun) plain = hc_cli_run("--data-dir", data, "baseline", small, big, NULL);
+	g_autoptr(HcCliRun) json =
+	    hc_cli_run("--json", "--data-dir", data, "baseline", small, big, NULL);
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GList) ids = NULL;
+	g_autofree char *expected = NULL;
+	JsonObject *differing;
+	guint unreported = 0;
+
+	ck_assert_int_eq(json->status, plain->status);
+	node = hc_cli_parse_json(json->out);
+	differing =
+	    json_object_get_object_member(json_node_get_object(node), "differing_capabilities");
+	ids = json_object_get_members(differing);
+	for (GList *l = ids; l != NULL; l = l->next) {
+		JsonObject *row = json_object_get_object_member(differing, l->data);
+		g_autoptr(GList) values = json_object_get_values(row);
+
+		if (hc_capability_id_is_volatile(l->data))
+			continue;
+		for (GList *v = values; v != NULL; v = v->next) {
+			if (g_strcmp0(json_node_get_string(v->data), "not reported") == 0) {
+				unreported++;
+				break;
+			}
+		}
+	}
+	ck_assert_uint_gt(unreported, 0);
+	/* the count line is the only mention: no table row shows "not reported" */
+	ck_assert_msg(strstr(strstr(plain->out, "not reported") + 1, "not reported") == NULL,
+		      "%s",
+		      plain->out);
+	expected = g_strdup_printf("%u capabilities are not reported by every host", unreported);
+	ck_assert_msg(strstr(plain->out, expected) != NULL,
+		      "no '%s' in:\n%s",
+		      expected,
+		      plain->out);
+	ck_assert_ptr_nonnull(strstr(plain->out, "--json lists every difference"));
+}
+END_TEST
+
 static Suite *
 cli_verdict_suite(void)
 {
@@ -372,6 +422,7 @@ cli_verdict_suite(void)
 	tcase_add_test(tc, test_check_qemu_command_line);
 	tcase_add_test(tc, test_check_bad_input);
 	tcase_add_test(tc, test_baseline);
+	tcase_add_test(tc, test_baseline_table_trimmed);
 	suite_add_tcase(s, tc);
 	return s;
 }
