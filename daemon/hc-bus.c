@@ -4,6 +4,7 @@
  * data/org.hostcapd.HostCap1.xml is what it introspects to (a test keeps them equal).
  */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hc-config.h"
@@ -195,34 +196,49 @@ hc_bus_append_capability(sd_bus_message *reply, const HcCapability *cap)
 	return sd_bus_message_close_container(reply);
 }
 
-/* the capabilities matching any pattern; a pattern that matches nothing is UnknownFeature */
+static gint
+hc_bus_cmp_capability_id(gconstpointer a, gconstpointer b)
+{
+	const HcCapability *ca = *(const HcCapability *const *)a;
+	const HcCapability *cb = *(const HcCapability *const *)b;
+
+	return strcmp(ca->id, cb->id);
+}
+
+/* the capabilities matching any pattern, sorted by id; a pattern that matches nothing is
+ * UnknownFeature. Each pattern is a lookup in the snapshot's sorted index (hc-snapshot.c). */
 static int
 hc_bus_select(HcSnapshot *snap, char **patterns, GPtrArray **out, sd_bus_error *ret_error)
 {
-	g_autoptr(GPtrArray) all = hc_snapshot_list(snap, NULL);
-	g_autoptr(GPtrArray) selected = g_ptr_array_new();
+	g_autoptr(GPtrArray) selected = NULL;
 	guint n = patterns != NULL ? g_strv_length(patterns) : 0;
-	g_autofree gboolean *used = g_new0(gboolean, n + 1);
 
-	for (guint i = 0; i < all->len; i++) {
-		const HcCapability *cap = g_ptr_array_index(all, i);
-		gboolean match = n == 0;
-		for (guint j = 0; j < n; j++) {
-			if (hc_capability_id_matches(cap->id, patterns[j])) {
-				used[j] = TRUE;
-				match = TRUE;
-			}
-		}
-		if (match)
-			g_ptr_array_add(selected, (gpointer)cap);
+	if (n == 0) {
+		*out = hc_snapshot_list(snap, NULL);
+		return 0;
 	}
+	selected = g_ptr_array_new();
 	for (guint j = 0; j < n; j++) {
-		if (!used[j])
+		const char *one[] = {patterns[j], NULL};
+		g_autoptr(GPtrArray) matched = hc_snapshot_list(snap, one);
+
+		if (matched->len == 0)
 			return hc_bus_error_setf(ret_error,
 						 HC_ERROR_UNKNOWN_FEATURE,
 						 "ids_or_prefixes[%u]: no capability matches '%s'",
 						 j,
 						 patterns[j]);
+		g_ptr_array_extend(selected, matched, NULL, NULL);
+	}
+	/* overlapping patterns: sorted once more, each capability once */
+	if (n > 1) {
+		guint kept = 0;
+		g_ptr_array_sort(selected, hc_bus_cmp_capability_id);
+		for (guint i = 0; i < selected->len; i++) {
+			if (kept == 0 || selected->pdata[kept - 1] != selected->pdata[i])
+				selected->pdata[kept++] = selected->pdata[i];
+		}
+		g_ptr_array_set_size(selected, kept);
 	}
 	*out = g_steal_pointer(&selected);
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "hostcap/hc-snapshot.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct _HcSnapshot {
@@ -14,7 +15,15 @@ struct _HcSnapshot {
 	GHashTable *caps;   /* id -> HcCapability* (owned) */
 	GHashTable *probes; /* name -> HcProbeRecord* (owned) */
 	char *fingerprint;  /* cache; NULL until asked for, cleared by any capability change */
+	struct _HcSnapshotIndex *index; /* cache, the same way: capabilities sorted by id */
 };
+
+/* the capabilities sorted by id, so a list or a prefix is a copy or a binary search and a
+ * walk instead of a sort on every call */
+typedef struct _HcSnapshotIndex {
+	guint len;
+	const HcCapability *caps[];
+} HcSnapshotIndex;
 
 static const char *const hc_probe_status_names[] = {
     [HC_PROBE_STATUS_OK] = "ok",
@@ -120,6 +129,7 @@ hc_snapshot_unref(HcSnapshot *snap)
 	g_hash_table_unref(snap->caps);
 	g_hash_table_unref(snap->probes);
 	g_free(snap->fingerprint);
+	g_free(snap->index);
 	g_free(snap);
 }
 
@@ -127,6 +137,7 @@ static void
 hc_snapshot_invalidate(HcSnapshot *snap)
 {
 	g_clear_pointer(&snap->fingerprint, g_free);
+	g_clear_pointer(&snap->index, g_free);
 }
 
 HcSnapshot *
@@ -254,13 +265,86 @@ hc_capability_cmp_by_id(gconstpointer a, gconstpointer b)
 	return strcmp(ca->id, cb->id);
 }
 
+static HcSnapshotIndex *
+hc_snapshot_build_index(const HcSnapshot *snap)
+{
+	guint n = g_hash_table_size(snap->caps);
+	HcSnapshotIndex *index = g_malloc(sizeof(HcSnapshotIndex) + n * sizeof(HcCapability *));
+	GHashTableIter iter;
+	gpointer value;
+
+	index->len = 0;
+	g_hash_table_iter_init(&iter, snap->caps);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		index->caps[index->len++] = value;
+	qsort(index->caps, index->len, sizeof(HcCapability *), hc_capability_cmp_by_id);
+	return index;
+}
+
+static const HcSnapshotIndex *
+hc_snapshot_get_index(const HcSnapshot *snap)
+{
+	/* a cache, not content: readers of a const (published) snapshot may fill it */
+	HcSnapshot *mut = (HcSnapshot *)snap;
+	HcSnapshotIndex *index = g_atomic_pointer_get(&mut->index);
+
+	if (index != NULL)
+		return index;
+	/* readers of a published snapshot may race here: the first to store wins */
+	index = hc_snapshot_build_index(snap);
+	if (!g_atomic_pointer_compare_and_exchange(&mut->index, NULL, index)) {
+		g_free(index);
+		index = g_atomic_pointer_get(&mut->index);
+	}
+	return index;
+}
+
+/* the first position whose id sorts at or after @key */
+static guint
+hc_snapshot_index_lower_bound(const HcSnapshotIndex *index, const char *key)
+{
+	guint lo = 0;
+	guint hi = index->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (strcmp(index->caps[mid]->id, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* what @pattern matches, marked in @hit or else added to @list: every id it matches starts
+ * with it, so they sit together in the index */
+static void
+hc_snapshot_index_select(const HcSnapshotIndex *index,
+			 const char *pattern,
+			 gboolean *hit,
+			 GPtrArray *list)
+{
+	gsize len = strlen(pattern);
+
+	for (guint i = hc_snapshot_index_lower_bound(index, pattern);
+	     i < index->len && strncmp(index->caps[i]->id, pattern, len) == 0;
+	     i++) {
+		if (!hc_capability_id_matches(index->caps[i]->id, pattern))
+			continue;
+		if (hit != NULL)
+			hit[i] = TRUE;
+		else
+			g_ptr_array_add(list, (gpointer)index->caps[i]);
+	}
+}
+
 static gboolean
-hc_matches_any(const char *id, const char *const *patterns)
+hc_patterns_select_all(const char *const *patterns)
 {
 	if (patterns == NULL || patterns[0] == NULL)
 		return TRUE;
 	for (guint i = 0; patterns[i] != NULL; i++) {
-		if (hc_capability_id_matches(id, patterns[i]))
+		if (patterns[i][0] == '\0' || g_str_equal(patterns[i], "*"))
 			return TRUE;
 	}
 	return FALSE;
@@ -269,18 +353,29 @@ hc_matches_any(const char *id, const char *const *patterns)
 GPtrArray *
 hc_snapshot_list(const HcSnapshot *snap, const char *const *patterns)
 {
-	GPtrArray *list = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer value;
+	const HcSnapshotIndex *index = hc_snapshot_get_index(snap);
+	GPtrArray *list;
+	g_autofree gboolean *hit = NULL;
 
-	g_hash_table_iter_init(&iter, snap->caps);
-	while (g_hash_table_iter_next(&iter, NULL, &value)) {
-		const HcCapability *cap = value;
-
-		if (hc_matches_any(cap->id, patterns))
-			g_ptr_array_add(list, value);
+	if (hc_patterns_select_all(patterns)) {
+		list = g_ptr_array_sized_new(index->len);
+		for (guint i = 0; i < index->len; i++)
+			g_ptr_array_add(list, (gpointer)index->caps[i]);
+		return list;
 	}
-	g_ptr_array_sort(list, hc_capability_cmp_by_id);
+	list = g_ptr_array_new();
+	/* one pattern: its range is already in order and without repeats */
+	if (patterns[1] == NULL) {
+		hc_snapshot_index_select(index, patterns[0], NULL, list);
+		return list;
+	}
+	hit = g_new0(gboolean, index->len);
+	for (guint j = 0; patterns[j] != NULL; j++)
+		hc_snapshot_index_select(index, patterns[j], hit, NULL);
+	for (guint i = 0; i < index->len; i++) {
+		if (hit[i])
+			g_ptr_array_add(list, (gpointer)index->caps[i]);
+	}
 	return list;
 }
 

@@ -224,6 +224,71 @@ START_TEST(test_fingerprint_cache_invalidated)
 }
 END_TEST
 
+/* the sorted index behind hc_snapshot_list() answers like a plain filter over every id,
+ * for ids that share a prefix without a dot, and again after the snapshot changed */
+START_TEST(test_list_prefixes_like_a_filter)
+{
+	const char *const ids[] =
+	    {"kvm", "kvm-x", "kvm.a", "kvm.a.b", "kvm.b", "kvmfoo", "net.tap.uso", "a", "zz"};
+	const char *const patterns[] = {"kvm",
+					"kvm.",
+					"kvm.a",
+					"kvm-",
+					"kv",
+					"kvmfoo",
+					"net",
+					"net.tap.",
+					"zz",
+					"zzz",
+					"",
+					"*",
+					"a.",
+					NULL};
+	g_autoptr(HcSnapshot) snap = hc_snapshot_new();
+
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
+		add_cap(snap, ids[i], HC_CAP_STATE_SUPPORTED, NULL, "test", "t");
+	for (int round = 0; round < 2; round++) {
+		for (guint p = 0; patterns[p] != NULL; p++) {
+			for (guint q = p; patterns[q] != NULL; q++) {
+				const char *const two[] = {patterns[p], patterns[q], NULL};
+				g_autoptr(GPtrArray) list =
+				    hc_snapshot_list(snap, p == q ? two + 1 : two);
+				g_autoptr(GPtrArray) all = hc_snapshot_list(snap, NULL);
+				guint n = 0;
+
+				for (guint i = 0; i < all->len; i++) {
+					const HcCapability *cap = g_ptr_array_index(all, i);
+					if (!hc_capability_id_matches(cap->id, patterns[p]) &&
+					    !hc_capability_id_matches(cap->id, patterns[q]))
+						continue;
+					ck_assert_msg(n < list->len,
+						      "%s %s: too few",
+						      patterns[p],
+						      patterns[q]);
+					ck_assert_ptr_eq(g_ptr_array_index(list, n), cap);
+					n++;
+				}
+				ck_assert_msg(n == list->len,
+					      "%s %s: %u, not %u",
+					      patterns[p],
+					      patterns[q],
+					      list->len,
+					      n);
+			}
+		}
+		/* a change after a list: the next list sees it */
+		add_cap(snap, "kvm.aa", HC_CAP_STATE_SUPPORTED, NULL, "test", "t");
+		hc_snapshot_remove_probe_capabilities(snap, "none");
+	}
+	{
+		const char *const kvm_a[] = {"kvm.a", NULL};
+		g_autoptr(GPtrArray) list = hc_snapshot_list(snap, kvm_a);
+		ck_assert_uint_eq(list->len, 2); /* kvm.a and kvm.a.b, not kvm.aa */
+	}
+}
+END_TEST
+
 START_TEST(test_accessors_and_list)
 {
 	g_autoptr(HcSnapshot) snap = sample_snapshot(FALSE);
@@ -840,6 +905,7 @@ snapshot_suite(void)
 	TCase *json = tcase_create("json");
 
 	tcase_add_test(model, test_fingerprint_documented);
+	tcase_add_test(model, test_list_prefixes_like_a_filter);
 	tcase_add_test(model, test_fingerprint_ignores_circumstances);
 	tcase_add_test(model, test_fingerprint_follows_facts);
 	tcase_add_test(model, test_fingerprint_cache_invalidated);
