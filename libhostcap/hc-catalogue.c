@@ -18,8 +18,9 @@ struct _HcCatalogue {
 	GHashTable *platforms; /* name → HcPlatform */
 	GHashTable *cpu_models;
 	char *hash;
-	GMutex lock;	       /* guards instances */
+	GMutex lock;	       /* guards instances and model_list */
 	GHashTable *instances; /* feature id → HcExpr, for pattern features */
+	GPtrArray *model_list; /* borrowed HcCpuModel*, no aliases, by name; built when asked */
 };
 
 typedef gboolean (*HcParseFunc)(const char *file,
@@ -59,6 +60,7 @@ hc_catalogue_unref(HcCatalogue *cat)
 	g_hash_table_unref(cat->platforms);
 	g_hash_table_unref(cat->cpu_models);
 	g_hash_table_unref(cat->instances);
+	g_clear_pointer(&cat->model_list, g_ptr_array_unref);
 	g_mutex_clear(&cat->lock);
 	g_free(cat->hash);
 	g_free(cat);
@@ -768,6 +770,36 @@ hc_catalogue_lookup_cpu_model(HcCatalogue *cat, const char *name)
 		model = target;
 	}
 	return model;
+}
+
+static gint
+hc_cpu_model_cmp_by_name(gconstpointer a, gconstpointer b)
+{
+	const HcCpuModel *ma = *(const HcCpuModel *const *)a;
+	const HcCpuModel *mb = *(const HcCpuModel *const *)b;
+
+	return g_strcmp0(ma->name, mb->name);
+}
+
+const GPtrArray *
+hc_catalogue_get_cpu_models(HcCatalogue *cat)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cat->lock);
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	if (cat->model_list != NULL)
+		return cat->model_list;
+	cat->model_list = g_ptr_array_new();
+	g_hash_table_iter_init(&iter, cat->cpu_models);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		const HcCpuModel *model = value;
+		if (model->alias_of == NULL && g_strcmp0(model->name, key) == 0)
+			g_ptr_array_add(cat->model_list, value);
+	}
+	g_ptr_array_sort(cat->model_list, hc_cpu_model_cmp_by_name);
+	return cat->model_list;
 }
 
 guint

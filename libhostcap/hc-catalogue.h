@@ -153,6 +153,9 @@ const HcCpuModel *
 hc_catalogue_lookup_cpu_model(HcCatalogue *cat, const char *name);
 guint
 hc_catalogue_get_n_cpu_models(HcCatalogue *cat);
+/* the models themselves (no aliases), sorted by name; borrowed, built once */
+const GPtrArray *
+hc_catalogue_get_cpu_models(HcCatalogue *cat);
 
 /* ---- used by the loader modules ---- */
 

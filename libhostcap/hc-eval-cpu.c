@@ -84,18 +84,20 @@ hc_cpu_part(const HcCpuModel *model, guint part)
 	return G_STRUCT_MEMBER(GPtrArray *, model, hc_cpu_parts[part].offset);
 }
 
-/* does @host give @model every feature, so QEMU starts it with enforce? */
+/* does @host give @model every feature, so QEMU starts it with enforce? @id is scratch
+ * space: this runs for every model in the catalogue on every check that names one */
 static gboolean
-hc_cpu_model_runs(const HcCpuModel *model, HcSnapshot *host)
+hc_cpu_model_runs(const HcCpuModel *model, HcSnapshot *host, GString *id)
 {
 	if (model->unmapped->len > 0)
 		return FALSE;
 	for (guint p = 0; p < G_N_ELEMENTS(hc_cpu_parts); p++) {
 		GPtrArray *names = hc_cpu_part(model, p);
 		for (guint i = 0; i < names->len; i++) {
-			g_autofree char *id =
-			    g_strconcat(hc_cpu_parts[p].prefix, g_ptr_array_index(names, i), NULL);
-			const HcCapability *cap = hc_snapshot_lookup(host, id);
+			const HcCapability *cap;
+			g_string_assign(id, hc_cpu_parts[p].prefix);
+			g_string_append(id, g_ptr_array_index(names, i));
+			cap = hc_snapshot_lookup(host, id->str);
 			if (cap == NULL || cap->state != HC_CAP_STATE_SUPPORTED)
 				return FALSE;
 		}
@@ -139,20 +141,19 @@ hc_candidate_cmp(gconstpointer a, gconstpointer b)
 static char *
 hc_cpu_runnable_models(HcHostEval *ev, const HcCpuModel *wanted)
 {
-	g_autoptr(GPtrArray) names = hc_catalogue_get_cpu_model_names(ev->cat);
+	const GPtrArray *models = hc_catalogue_get_cpu_models(ev->cat);
 	g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(HcCpuCandidate));
 	const char *vendor = hc_host_vendor(ev->host);
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GString) id = g_string_sized_new(64);
 
-	for (guint i = 0; i < names->len; i++) {
-		const char *name = g_ptr_array_index(names, i);
-		const HcCpuModel *m = hc_catalogue_lookup_cpu_model(ev->cat, name);
+	/* aliases are not in the list: each resolves to a versioned model that is */
+	for (guint i = 0; i < models->len; i++) {
+		const HcCpuModel *m = g_ptr_array_index(models, i);
 		HcCpuCandidate c = {m, FALSE};
 
-		/* an alias resolves to its versioned model, which is listed on its own */
-		if (m == NULL || g_strcmp0(m->name, name) != 0 || m == wanted ||
-		    m->vendor == NULL || m->vendor[0] == '\0' || m->features->len == 0 ||
-		    !hc_cpu_model_runs(m, ev->host))
+		if (m == wanted || m->vendor == NULL || m->vendor[0] == '\0' ||
+		    m->features->len == 0 || !hc_cpu_model_runs(m, ev->host, id))
 			continue;
 		/* an unknown host vendor prefers none: the wanted model's vendor may be
 		 * exactly why it does not run here */

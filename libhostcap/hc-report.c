@@ -210,8 +210,9 @@ hc_report_to_json(HcReport *report, HcVerdict verdict)
 		    l->data,
 		    json_node_copy(json_object_get_member(report->extra, l->data)));
 	json_node_take_object(root, obj);
+	/* compact: the report travels in every D-Bus reply; whoever shows it to a person
+	 * (hostcapctl) indents it there */
 	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
 	return json_generator_to_data(gen, NULL);
 }
 

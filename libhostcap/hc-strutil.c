@@ -55,10 +55,37 @@ hc_did_you_mean(const char *word, GPtrArray *candidates)
 	return best_dist <= limit ? best : NULL;
 }
 
+static gboolean
+hc_is_printable_ascii(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++) {
+		if ((guchar)*p < 0x20 || (guchar)*p >= 0x7f)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 char *
 hc_json_quote(const char *s)
 {
-	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
-	json_node_set_string(node, s);
-	return json_to_string(node, FALSE);
+	g_autoptr(JsonNode) node = NULL;
+	GString *out;
+
+	/* anything but printable ASCII is quoted exactly as json-glib does */
+	if (!hc_is_printable_ascii(s)) {
+		node = json_node_new(JSON_NODE_VALUE);
+		json_node_set_string(node, s);
+		return json_to_string(node, FALSE);
+	}
+	/* the common case (every error path of a spec names a feature id), without a
+	 * generator: only the quote and the backslash need escaping */
+	out = g_string_sized_new(strlen(s) + 2);
+	g_string_append_c(out, '"');
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '"');
+	return g_string_free(out, FALSE);
 }
