@@ -66,6 +66,11 @@ struct _HcDaemon {
 	HcBus *bus;
 	GError *fatal_error;
 
+	/* parsed after READY=1 (or at the first Check that cannot wait): the cache key needs only
+	 * the files' hash, and parsing is most of a warm start */
+	char *catalogue_hash; /* of the files, NULL when they cannot be read */
+	gboolean catalogue_tried;
+	sd_event_source *catalogue_source;
 	HcCatalogue *catalogue; /* NULL when loading failed: catalogue_error says why */
 	GError *catalogue_error;
 
@@ -232,6 +237,8 @@ hc_daemon_free(HcDaemon *daemon)
 	g_clear_pointer(&daemon->queued_waiters, g_array_unref);
 	g_clear_pointer(&daemon->running_waiters, g_array_unref);
 	g_clear_error(&daemon->fatal_error);
+	daemon->catalogue_source = sd_event_source_disable_unref(daemon->catalogue_source);
+	g_free(daemon->catalogue_hash);
 	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
 	g_clear_error(&daemon->catalogue_error);
 	daemon->event = sd_event_unref(daemon->event);
@@ -300,9 +307,15 @@ hc_daemon_get_data_dirs(HcDaemon *daemon)
 	return (const char *const *)daemon->data_dirs;
 }
 
+static void
+hc_daemon_load_catalogue(HcDaemon *daemon);
+
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error)
 {
+	/* a Check before the deferred load: this caller waits for the parse, once */
+	if (!daemon->catalogue_tried)
+		hc_daemon_load_catalogue(daemon);
 	if (daemon->catalogue == NULL) {
 		g_set_error(error,
 			    HC_ERROR,
@@ -326,6 +339,7 @@ hc_daemon_load_catalogue(HcDaemon *daemon)
 							hc_probe_registry_len,
 							&error);
 
+	daemon->catalogue_tried = TRUE;
 	if (cat == NULL) {
 		g_warning("loading the feature catalogue: %s, %s",
 			  error->message,
@@ -338,7 +352,53 @@ hc_daemon_load_catalogue(HcDaemon *daemon)
 	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
 	g_clear_error(&daemon->catalogue_error);
 	daemon->catalogue = cat;
+	/* the files may have changed since they were hashed: the key follows what was loaded */
+	g_free(daemon->catalogue_hash);
+	daemon->catalogue_hash = g_strdup(hc_catalogue_get_hash(cat));
 	g_debug("catalogue %s loaded", hc_catalogue_get_hash(cat));
+}
+
+/* the cache key's part of the catalogue, without parsing it */
+static void
+hc_daemon_hash_catalogue(HcDaemon *daemon)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_free(daemon->catalogue_hash);
+	daemon->catalogue_hash =
+	    hc_catalogue_hash_files((const char *const *)daemon->data_dirs, &error);
+	if (daemon->catalogue_hash == NULL)
+		g_debug("hashing the feature catalogue: %s", error->message);
+}
+
+static int
+hc_daemon_on_catalogue_deferred(sd_event_source *source, void *userdata)
+{
+	HcDaemon *daemon = userdata;
+
+	if (!daemon->catalogue_tried)
+		hc_daemon_load_catalogue(daemon);
+	return 0;
+}
+
+/* after READY=1, when the loop has nothing else to do */
+static void
+hc_daemon_defer_catalogue(HcDaemon *daemon)
+{
+	int r;
+
+	if (daemon->catalogue_tried || daemon->catalogue_source != NULL)
+		return;
+	r = sd_event_add_defer(daemon->event,
+			       &daemon->catalogue_source,
+			       hc_daemon_on_catalogue_deferred,
+			       daemon);
+	if (r >= 0)
+		r = sd_event_source_set_priority(daemon->catalogue_source, SD_EVENT_PRIORITY_IDLE);
+	if (r < 0) {
+		g_debug("deferring the catalogue: %s, loading it now", g_strerror(-r));
+		hc_daemon_load_catalogue(daemon);
+	}
 }
 
 /* degraded: a probe of the current snapshot failed or timed out (disabled is a choice) */
@@ -475,11 +535,10 @@ hc_daemon_cache_key(HcDaemon *daemon)
 {
 	g_autofree char *config_hash = hc_daemon_config_probe_hash(daemon->config);
 
-	return hc_cache_key_new_current(
-	    daemon->sysroot,
-	    (const char *const *)daemon->data_dirs,
-	    daemon->catalogue != NULL ? hc_catalogue_get_hash(daemon->catalogue) : NULL,
-	    config_hash);
+	return hc_cache_key_new_current(daemon->sysroot,
+					(const char *const *)daemon->data_dirs,
+					daemon->catalogue_hash,
+					config_hash);
 }
 
 /* a valid cache is served at once (State stays "probing" until the first pass has
@@ -800,6 +859,7 @@ void
 hc_daemon_name_acquired(HcDaemon *daemon)
 {
 	hc_notify_name_acquired(daemon->notify);
+	hc_daemon_defer_catalogue(daemon);
 }
 
 void
@@ -817,7 +877,7 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 
 	if (!hc_daemon_add_signals(daemon, error))
 		return FALSE;
-	hc_daemon_load_catalogue(daemon);
+	hc_daemon_hash_catalogue(daemon);
 	daemon->bus = hc_bus_new(daemon, daemon->bus_kind, daemon->address, error);
 	if (daemon->bus == NULL)
 		return FALSE;

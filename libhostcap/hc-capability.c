@@ -208,7 +208,14 @@ hc_capability_id_is_volatile(const char *id)
 {
 	g_return_val_if_fail(id != NULL, FALSE);
 	for (guint i = 0; i < G_N_ELEMENTS(hc_volatile_patterns); i++) {
-		if (g_pattern_match_simple(hc_volatile_patterns[i], id))
+		const char *pattern = hc_volatile_patterns[i];
+		gsize literal = strcspn(pattern, "*?");
+
+		/* the literal head first: this runs for every id of every fingerprint */
+		if (strncmp(id, pattern, literal) != 0)
+			continue;
+		if (pattern[literal] == '\0' ? id[literal] == '\0'
+					     : g_pattern_match_simple(pattern, id))
 			return TRUE;
 	}
 	return FALSE;

@@ -129,13 +129,13 @@ hc_collect_files(const char *const *dirs, const char *subdir, GHashTable *files,
 	return TRUE;
 }
 
+/* the files of @part read and hashed in load order, then parsed into @cat (NULL = hash only) */
 static gboolean
 hc_load_part(HcCatalogue *cat, const char *const *dirs, guint part, GChecksum *sum, GError **error)
 {
 	g_autoptr(GHashTable) files =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GList) names = NULL;
-	GHashTable *out = G_STRUCT_MEMBER(GHashTable *, cat, hc_catalogue_parts[part].offset);
 
 	if (!hc_collect_files(dirs, hc_catalogue_parts[part].subdir, files, error))
 		return FALSE;
@@ -145,6 +145,7 @@ hc_load_part(HcCatalogue *cat, const char *const *dirs, guint part, GChecksum *s
 		g_autofree char *data = NULL;
 		g_autoptr(GError) local = NULL;
 		g_autoptr(JsonNode) root = NULL;
+		GHashTable *out;
 		gsize len = 0;
 
 		if (!g_file_get_contents(path, &data, &len, &local)) {
@@ -156,6 +157,9 @@ hc_load_part(HcCatalogue *cat, const char *const *dirs, guint part, GChecksum *s
 		g_checksum_update(sum, (const guchar *)l->data, (gssize)strlen(l->data) + 1);
 		g_checksum_update(sum, (const guchar *)data, (gssize)len);
 		g_checksum_update(sum, (const guchar *)"", 1);
+		if (cat == NULL)
+			continue;
+		out = G_STRUCT_MEMBER(GHashTable *, cat, hc_catalogue_parts[part].offset);
 		root =
 		    hc_json_parse_strict(data, len, HC_CATALOGUE_FILE_MAX, HC_LIMIT_NESTING, error);
 		if (root == NULL ||
@@ -475,6 +479,18 @@ hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GE
 		return NULL;
 	cat->hash = g_strdup_printf("sha256:%s", g_checksum_get_string(sum));
 	return g_steal_pointer(&cat);
+}
+
+char *
+hc_catalogue_hash_files(const char *const *dirs, GError **error)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+
+	for (guint i = 0; i < G_N_ELEMENTS(hc_catalogue_parts); i++) {
+		if (!hc_load_part(NULL, dirs, i, sum, error))
+			return NULL;
+	}
+	return g_strdup_printf("sha256:%s", g_checksum_get_string(sum));
 }
 
 HcCatalogue *

@@ -14,6 +14,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-file-util.h"
+#include "hc-snapshot-json.h"
 
 /* ---- writer ---- */
 
@@ -231,14 +232,16 @@ hc_get_value(JsonObject *obj,
 	     JsonNode **node,
 	     GError **error)
 {
-	g_autofree char *mpath = hc_path_member(path, name, -1);
+	g_autofree char *mpath = NULL;
 
 	*node = json_object_get_member(obj, name);
+	if (*node == NULL ? !required : hc_node_is(*node, type))
+		return TRUE;
+	/* the path only for the error: this runs for every member of a snapshot */
+	mpath = hc_path_member(path, name, -1);
 	if (*node == NULL)
-		return required ? hc_fail(error, mpath, "missing") : TRUE;
-	if (!hc_node_is(*node, type))
-		return hc_fail(error, mpath, "expected %s, got %s", wanted, hc_node_kind(*node));
-	return TRUE;
+		return hc_fail(error, mpath, "missing");
+	return hc_fail(error, mpath, "expected %s, got %s", wanted, hc_node_kind(*node));
 }
 
 /* a string member: *out is borrowed; stays NULL when absent and not @required */
@@ -422,8 +425,8 @@ hc_parse_capability(HcSnapshot *snap,
 		    GError **error)
 {
 	g_autofree char *path = hc_path_member(parent, id, -1);
-	g_autofree char *state_path = hc_path_member(path, "state", -1);
-	g_autofree char *value_path = hc_path_member(path, "value", -1);
+	g_autofree char *state_path = NULL;
+	g_autofree char *value_path = NULL;
 	g_autoptr(GVariant) value = NULL;
 	JsonObject *obj;
 	JsonNode *value_node;
@@ -444,15 +447,20 @@ hc_parse_capability(HcSnapshot *snap,
 	    !hc_get_string(obj, path, "reason", TRUE, &reason, error) ||
 	    !hc_get_string(obj, path, "probe", FALSE, &probe, error))
 		return FALSE;
-	if (!hc_cap_state_from_string(state_name, &state))
+	if (!hc_cap_state_from_string(state_name, &state)) {
+		state_path = hc_path_member(path, "state", -1);
 		return hc_fail(
 		    error,
 		    state_path,
 		    "expected one of supported, unsupported, disabled, unknown, got \"%s\"",
 		    state_name);
+	}
 	value_node = json_object_get_member(obj, "value");
-	if (value_node != NULL && !hc_parse_value(value_node, value_path, &value, error))
-		return FALSE;
+	if (value_node != NULL) {
+		value_path = hc_path_member(path, "value", -1);
+		if (!hc_parse_value(value_node, value_path, &value, error))
+			return FALSE;
+	}
 	cap = hc_capability_new(id, state, g_steal_pointer(&value), reason);
 	cap->probe = g_strdup(probe);
 	hc_snapshot_take_capability(snap, cap);
@@ -625,6 +633,17 @@ hc_snapshot_from_json(const char *data, gsize len, GError **error)
 		hc_fail(error, "$", "empty document");
 		return NULL;
 	}
+	if (!hc_parse_root(snap, root, error))
+		return NULL;
+	return g_steal_pointer(&snap);
+}
+
+HcSnapshot *
+hc_snapshot_from_json_node(JsonNode *root, GError **error)
+{
+	g_autoptr(HcSnapshot) snap = hc_snapshot_new();
+
+	g_return_val_if_fail(root != NULL, NULL);
 	if (!hc_parse_root(snap, root, error))
 		return NULL;
 	return g_steal_pointer(&snap);

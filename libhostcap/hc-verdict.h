@@ -73,6 +73,10 @@ hc_catalogue_unref(HcCatalogue *cat);
 /* "sha256:…" over the loaded files' names and contents: part of the cache key */
 const char *
 hc_catalogue_get_hash(HcCatalogue *cat);
+/* the hash the catalogue in @dirs would have, from the files' bytes alone (no parsing):
+ * enough for a cache key, a fraction of the cost of loading */
+char *
+hc_catalogue_hash_files(const char *const *dirs, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCatalogue, hc_catalogue_unref)
 
 /**

@@ -51,6 +51,29 @@ setup_empty(void)
 	start(TRUE);
 }
 
+/* the shipped catalogue plus a later data root whose features.d file is not JSON */
+static void
+setup_broken_catalogue(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *overlay = NULL;
+	g_autofree char *features = NULL;
+	g_autofree char *broken = NULL;
+	g_autofree char *arg = NULL;
+	const char *args[] = {NULL, NULL};
+
+	td = hc_test_daemon_new(&error);
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	overlay = hc_test_daemon_path(td, "overlay");
+	features = g_build_filename(overlay, "features.d", NULL);
+	broken = g_build_filename(features, "zz-broken.json", NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(features, 0755), 0);
+	ck_assert(g_file_set_contents(broken, "{\"features\": {", -1, NULL));
+	arg = g_strdup_printf("--data-dir=%s", overlay);
+	args[0] = arg;
+	ck_assert_msg(hc_test_daemon_start(td, args, &error), "%s", error->message);
+}
+
 static void
 teardown(void)
 {
@@ -212,6 +235,41 @@ assert_invalid(const char *method, const char *const *args, const char *needle)
 		      error->message);
 }
 
+/* the catalogue is parsed after READY=1: one that does not parse fails the Check methods
+ * with an Internal error naming the file, every time, and nothing else */
+START_TEST(test_broken_catalogue_fails_checks_only)
+{
+	const char *bootable[] = {"'" KVM_SPEC "'", "{}", NULL};
+	const char *migration[] = {"'" KVM_SPEC "'", "''", "{}", NULL};
+	const char *methods[] = {HC_DBUS_INTERFACE ".CheckBootable",
+				 HC_DBUS_INTERFACE ".CheckMigration",
+				 HC_DBUS_INTERFACE ".CheckBootable"};
+	const char *const *argses[] = {bootable, migration, bootable};
+	g_autofree char *state = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(methods); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *out = hc_test_daemon_gdbus_call(td, methods[i], argses[i], &error);
+
+		ck_assert_msg(out == NULL, "%s succeeded: %s", methods[i], out);
+		ck_assert_msg(strstr(error->message, HC_DBUS_ERROR_INTERNAL) != NULL,
+			      "%s: %s",
+			      methods[i],
+			      error->message);
+		ck_assert_msg(strstr(error->message, "zz-broken.json") != NULL,
+			      "%s: %s",
+			      methods[i],
+			      error->message);
+	}
+	/* the rest still serves */
+	state = capability_state("kvm.present");
+	ck_assert_msg(
+	    g_strv_contains((const char *const[]){"supported", "unsupported", NULL}, state),
+	    "kvm.present: %s",
+	    state);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
 	g_autofree char *huge = g_strnfill(HC_LIMIT_SPEC_BYTES + 1, ' ');
@@ -236,6 +294,7 @@ check_suite(void)
 	Suite *s = suite_create("daemon-check");
 	TCase *host = tcase_create("host");
 	TCase *empty = tcase_create("empty-sysroot");
+	TCase *broken = tcase_create("broken-catalogue");
 
 	tcase_add_checked_fixture(host, setup_host, teardown);
 	tcase_set_timeout(host, 120);
@@ -248,6 +307,11 @@ check_suite(void)
 	tcase_set_timeout(empty, 120);
 	tcase_add_test(empty, test_not_bootable_without_kvm);
 	suite_add_tcase(s, empty);
+
+	tcase_add_checked_fixture(broken, setup_broken_catalogue, teardown);
+	tcase_set_timeout(broken, 120);
+	tcase_add_test(broken, test_broken_catalogue_fails_checks_only);
+	suite_add_tcase(s, broken);
 	return s;
 }
 
