@@ -151,6 +151,9 @@ main(int argc, char **argv)
 	 * rejected oversize request (a 4 MiB target snapshot) later ones come from the heap
 	 * and stay there; a fixed threshold turns that adjustment off */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	/* one arena: probe workers are short-lived and allocate little, and an arena per worker
+	 * thread stays mapped after it exits (about 1 MiB of idle RSS measured) */
+	mallopt(M_ARENA_MAX, 1);
 	setlocale(LC_ALL, "");
 	g_log_set_writer_func(hc_main_log_writer, NULL, NULL);
 	if (!hc_main_parse(&o, &argc, &argv, &error)) {
