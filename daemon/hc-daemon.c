@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <signal.h>
-#include <systemd/sd-daemon.h>
 
 #include "hc-config.h"
 #include "hc-engine.h"
@@ -11,6 +10,7 @@
 #include "hc-access.h"
 #include "hc-bus.h"
 #include "hc-cache.h"
+#include "hc-catalogue-loader.h"
 #include "hc-daemon-config.h"
 #include "hc-daemon.h"
 #include "hc-debounce.h"
@@ -18,13 +18,12 @@
 #include "hc-history.h"
 #include "hc-notify.h"
 #include "hc-prober.h"
+#include "hc-refresh-queue.h"
 #include "hc-uevent.h"
+#include "hc-watchdog.h"
 
 /* signals the loop handles; blocked before any thread exists so none of them sees them */
 static const int hc_daemon_signals[] = {SIGTERM, SIGINT, SIGHUP};
-
-/* Refresh callers that may wait for the next pass (the rate limit of DESIGN §8) */
-#define HC_DAEMON_MAX_WAITERS 256
 
 static const char *const hc_daemon_state_names[] = {
     [HC_DAEMON_STATE_STARTING] = "starting",
@@ -33,11 +32,6 @@ static const char *const hc_daemon_state_names[] = {
     [HC_DAEMON_STATE_DEGRADED] = "degraded",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_daemon_state_names) == HC_DAEMON_STATE_LAST);
-
-typedef struct {
-	HcRefreshFunc func;
-	gpointer user_data;
-} HcRefreshWaiter;
 
 struct _HcDaemon {
 	/* options, owned copies */
@@ -54,9 +48,7 @@ struct _HcDaemon {
 	HcDebounce *debounce; /* uevents and /dev changes, batched into Refresh calls */
 	HcUevent *uevent;
 	HcDevwatch *devwatch;
-	sd_event_source *tick; /* WATCHDOG=1 and a STATUS= that keeps the cache age current */
-	guint64 tick_usec;
-	gboolean watchdog;
+	HcWatchdog *watchdog; /* WATCHDOG=1 and a STATUS= that keeps the cache age current */
 	HcEngineOptions engine_opts;
 
 	sd_event *event;
@@ -66,25 +58,14 @@ struct _HcDaemon {
 	HcBus *bus;
 	GError *fatal_error;
 
-	/* parsed after READY=1 (or at the first Check that cannot wait): the cache key needs only
-	 * the files' hash, and parsing is most of a warm start */
-	char *catalogue_hash; /* of the files, NULL when they cannot be read */
-	gboolean catalogue_tried;
-	sd_event_source *catalogue_source;
-	HcCatalogue *catalogue; /* NULL when loading failed: catalogue_error says why */
-	GError *catalogue_error;
+	HcCatalogueLoader *catalogue; /* parsed after READY=1 or at the first Check */
 
 	HcSnapshot *snapshot; /* current, published: never modified in place */
 	HcSnapshot *previous; /* a cached snapshot of another key: never served, history only */
 	gint64 cache_saved_usec;
 	HcDaemonState state;
 
-	/* the next pass: probes asked for (all when queued_all) and who waits for it */
-	gboolean queued;
-	gboolean queued_all;
-	GHashTable *queued_names;
-	GArray *queued_waiters;	 /* HcRefreshWaiter */
-	GArray *running_waiters; /* HcRefreshWaiter, for the pass in flight */
+	HcRefreshQueue *refresh; /* the next pass and who waits for it */
 };
 
 const char *
@@ -183,9 +164,7 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 	daemon->access = hc_access_new();
 	hc_daemon_load_config(daemon);
 	daemon->signal_sources = g_ptr_array_new_with_free_func(hc_daemon_source_unref);
-	daemon->queued_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	daemon->queued_waiters = g_array_new(FALSE, FALSE, sizeof(HcRefreshWaiter));
-	daemon->running_waiters = g_array_new(FALSE, FALSE, sizeof(HcRefreshWaiter));
+	daemon->refresh = hc_refresh_queue_new();
 	daemon->notify = hc_notify_new();
 
 	r = sd_event_new(&daemon->event);
@@ -193,54 +172,33 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "sd_event_new: %s", g_strerror(-r));
 		return NULL;
 	}
+	daemon->catalogue =
+	    hc_catalogue_loader_new(daemon->event, (const char *const *)daemon->data_dirs);
 	daemon->prober =
 	    hc_prober_new(daemon->event, &daemon->engine_opts, hc_daemon_on_pass_done, daemon);
 	return g_steal_pointer(&daemon);
 }
 
-static void
-hc_daemon_fail_waiters(GArray *waiters, const GError *error)
-{
-	/* callbacks may queue more work: detach the list before calling out */
-	g_autoptr(GArray) list = g_array_copy(waiters);
-
-	g_array_set_size(waiters, 0);
-	for (guint i = 0; i < list->len; i++) {
-		HcRefreshWaiter *w = &g_array_index(list, HcRefreshWaiter, i);
-		w->func(0, error, w->user_data);
-	}
-}
-
 void
 hc_daemon_free(HcDaemon *daemon)
 {
-	g_autoptr(GError) stopping = NULL;
-
 	if (daemon == NULL)
 		return;
-	stopping = g_error_new_literal(HC_ERROR, HC_ERROR_INTERNAL, "hostcapd is stopping");
-	if (daemon->running_waiters != NULL)
-		hc_daemon_fail_waiters(daemon->running_waiters, stopping);
-	if (daemon->queued_waiters != NULL)
-		hc_daemon_fail_waiters(daemon->queued_waiters, stopping);
+	/* waiters are failed first, while everything they might call back into still exists */
+	hc_refresh_queue_free(daemon->refresh);
+	daemon->refresh = NULL;
 	g_clear_pointer(&daemon->bus, hc_bus_free);
 	g_clear_pointer(&daemon->prober, hc_prober_free);
 	g_clear_pointer(&daemon->uevent, hc_uevent_free);
 	g_clear_pointer(&daemon->devwatch, hc_devwatch_free);
 	g_clear_pointer(&daemon->debounce, hc_debounce_free);
-	daemon->tick = sd_event_source_disable_unref(daemon->tick);
+	g_clear_pointer(&daemon->watchdog, hc_watchdog_free);
 	g_clear_pointer(&daemon->signal_sources, g_ptr_array_unref);
 	g_clear_pointer(&daemon->notify, hc_notify_free);
 	g_clear_pointer(&daemon->snapshot, hc_snapshot_unref);
 	g_clear_pointer(&daemon->previous, hc_snapshot_unref);
-	g_clear_pointer(&daemon->queued_names, g_hash_table_unref);
-	g_clear_pointer(&daemon->queued_waiters, g_array_unref);
-	g_clear_pointer(&daemon->running_waiters, g_array_unref);
 	g_clear_error(&daemon->fatal_error);
-	daemon->catalogue_source = sd_event_source_disable_unref(daemon->catalogue_source);
-	g_free(daemon->catalogue_hash);
-	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
-	g_clear_error(&daemon->catalogue_error);
+	g_clear_pointer(&daemon->catalogue, hc_catalogue_loader_free);
 	daemon->event = sd_event_unref(daemon->event);
 	g_free(daemon->address);
 	g_free(daemon->sysroot);
@@ -307,98 +265,10 @@ hc_daemon_get_data_dirs(HcDaemon *daemon)
 	return (const char *const *)daemon->data_dirs;
 }
 
-static void
-hc_daemon_load_catalogue(HcDaemon *daemon);
-
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error)
 {
-	/* a Check before the deferred load: this caller waits for the parse, once */
-	if (!daemon->catalogue_tried)
-		hc_daemon_load_catalogue(daemon);
-	if (daemon->catalogue == NULL) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INTERNAL,
-			    "the feature catalogue is not loaded: %s",
-			    daemon->catalogue_error != NULL ? daemon->catalogue_error->message
-							    : "not loaded yet");
-		return NULL;
-	}
-	return daemon->catalogue;
-}
-
-/* a broken catalogue only disables the Check methods: capabilities are still worth serving;
- * a reload that fails keeps the catalogue that worked */
-static void
-hc_daemon_load_catalogue(HcDaemon *daemon)
-{
-	g_autoptr(GError) error = NULL;
-	HcCatalogue *cat = hc_catalogue_load_for_probes((const char *const *)daemon->data_dirs,
-							hc_probe_registry,
-							hc_probe_registry_len,
-							&error);
-
-	daemon->catalogue_tried = TRUE;
-	if (cat == NULL) {
-		g_warning("loading the feature catalogue: %s, %s",
-			  error->message,
-			  daemon->catalogue != NULL ? "keeping the previous one"
-						    : "Check methods will fail");
-		g_clear_error(&daemon->catalogue_error);
-		daemon->catalogue_error = g_steal_pointer(&error);
-		return;
-	}
-	g_clear_pointer(&daemon->catalogue, hc_catalogue_unref);
-	g_clear_error(&daemon->catalogue_error);
-	daemon->catalogue = cat;
-	/* the files may have changed since they were hashed: the key follows what was loaded */
-	g_free(daemon->catalogue_hash);
-	daemon->catalogue_hash = g_strdup(hc_catalogue_get_hash(cat));
-	g_debug("catalogue %s loaded", hc_catalogue_get_hash(cat));
-}
-
-/* the cache key's part of the catalogue, without parsing it */
-static void
-hc_daemon_hash_catalogue(HcDaemon *daemon)
-{
-	g_autoptr(GError) error = NULL;
-
-	g_free(daemon->catalogue_hash);
-	daemon->catalogue_hash =
-	    hc_catalogue_hash_files((const char *const *)daemon->data_dirs, &error);
-	if (daemon->catalogue_hash == NULL)
-		g_debug("hashing the feature catalogue: %s", error->message);
-}
-
-static int
-hc_daemon_on_catalogue_deferred(sd_event_source *source, void *userdata)
-{
-	HcDaemon *daemon = userdata;
-
-	if (!daemon->catalogue_tried)
-		hc_daemon_load_catalogue(daemon);
-	return 0;
-}
-
-/* after READY=1, when the loop has nothing else to do */
-static void
-hc_daemon_defer_catalogue(HcDaemon *daemon)
-{
-	int r;
-
-	if (daemon->catalogue_tried || daemon->catalogue_source != NULL)
-		return;
-	r = sd_event_add_defer(daemon->event,
-			       &daemon->catalogue_source,
-			       hc_daemon_on_catalogue_deferred,
-			       daemon);
-	if (r >= 0)
-		r = sd_event_source_set_priority(daemon->catalogue_source, SD_EVENT_PRIORITY_IDLE);
-	if (r < 0) {
-		g_debug("deferring the catalogue: %s, loading it now", g_strerror(-r));
-		hc_daemon_load_catalogue(daemon);
-	}
+	return hc_catalogue_loader_get(daemon->catalogue, error);
 }
 
 /* degraded: a probe of the current snapshot failed or timed out (disabled is a choice) */
@@ -439,40 +309,19 @@ hc_daemon_update_state(HcDaemon *daemon)
 		hc_bus_emit_properties_changed(daemon->bus, "State", NULL);
 }
 
-/* the probes of the queued pass, in registry order */
-static GPtrArray *
-hc_daemon_take_queued_probes(HcDaemon *daemon)
-{
-	GPtrArray *probes = g_ptr_array_new();
-
-	for (guint i = 0; i < hc_probe_registry_len; i++) {
-		const HcProbeInfo *info = hc_probe_registry[i];
-		if (daemon->queued_all || g_hash_table_contains(daemon->queued_names, info->name))
-			g_ptr_array_add(probes, (gpointer)info);
-	}
-	daemon->queued = FALSE;
-	daemon->queued_all = FALSE;
-	g_hash_table_remove_all(daemon->queued_names);
-	return probes;
-}
-
 static void
 hc_daemon_start_queued(HcDaemon *daemon)
 {
 	g_autoptr(GPtrArray) probes = NULL;
 	g_autoptr(GError) error = NULL;
 
-	if (!daemon->queued || hc_prober_is_running(daemon->prober))
+	if (!hc_refresh_queue_is_pending(daemon->refresh) || hc_prober_is_running(daemon->prober))
 		return;
-	probes = hc_daemon_take_queued_probes(daemon);
-	g_array_append_vals(daemon->running_waiters,
-			    daemon->queued_waiters->data,
-			    daemon->queued_waiters->len);
-	g_array_set_size(daemon->queued_waiters, 0);
+	probes = hc_refresh_queue_start(daemon->refresh);
 	g_debug("starting a probe pass of %u probes", probes->len);
 	if (!hc_prober_start(daemon->prober, probes, &error)) {
 		g_warning("cannot start a probe pass: %s", error->message);
-		hc_daemon_fail_waiters(daemon->running_waiters, error);
+		hc_refresh_queue_fail_running(daemon->refresh, error);
 		return;
 	}
 	if (daemon->snapshot == NULL) {
@@ -505,27 +354,12 @@ hc_daemon_refresh(HcDaemon *daemon,
 		  gpointer user_data,
 		  GError **error)
 {
-	/* callers beyond this wait on a pass that covers them anyway: tell them to back off */
-	if (func != NULL && daemon->queued_waiters->len >= HC_DAEMON_MAX_WAITERS) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_BUSY,
-			    "%u Refresh calls are already waiting",
-			    daemon->queued_waiters->len);
+	if (func != NULL && !hc_refresh_queue_check_room(daemon->refresh, error))
 		return FALSE;
-	}
 	/* validate everything before queueing anything */
 	if (!hc_daemon_check_probe_names(probes, error))
 		return FALSE;
-	if (probes == NULL || probes[0] == NULL)
-		daemon->queued_all = TRUE;
-	for (guint i = 0; probes != NULL && probes[i] != NULL; i++)
-		g_hash_table_add(daemon->queued_names, g_strdup(probes[i]));
-	if (func != NULL) {
-		HcRefreshWaiter w = {func, user_data};
-		g_array_append_val(daemon->queued_waiters, w);
-	}
-	daemon->queued = TRUE;
+	hc_refresh_queue_add(daemon->refresh, probes, func, user_data);
 	hc_daemon_start_queued(daemon);
 	return TRUE;
 }
@@ -537,7 +371,7 @@ hc_daemon_cache_key(HcDaemon *daemon)
 
 	return hc_cache_key_new_current(daemon->sysroot,
 					(const char *const *)daemon->data_dirs,
-					daemon->catalogue_hash,
+					hc_catalogue_loader_get_hash(daemon->catalogue),
 					config_hash);
 }
 
@@ -671,16 +505,12 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 	if (daemon->bus != NULL && !hc_bus_request_name(daemon->bus, &error))
 		hc_daemon_fatal(daemon, error);
 
-	waiters = g_array_copy(daemon->running_waiters);
-	g_array_set_size(daemon->running_waiters, 0);
+	waiters = hc_refresh_queue_take_running(daemon->refresh);
 	hc_daemon_start_queued(daemon);
 	hc_daemon_update_state(daemon);
 	hc_notify_snapshot(daemon->notify, daemon->snapshot, hc_daemon_get_n_probes(daemon));
 	hc_daemon_update_status(daemon);
-	for (guint i = 0; i < waiters->len; i++) {
-		HcRefreshWaiter *w = &g_array_index(waiters, HcRefreshWaiter, i);
-		w->func(generation, NULL, w->user_data);
-	}
+	hc_refresh_waiters_notify(waiters, generation, NULL);
 }
 
 static int
@@ -692,7 +522,7 @@ hc_daemon_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void 
 	if (si->ssi_signo == SIGHUP) {
 		g_message("SIGHUP: reloading the configuration and the catalogue, probing again");
 		hc_daemon_load_config(daemon);
-		hc_daemon_load_catalogue(daemon);
+		hc_catalogue_loader_load(daemon->catalogue);
 		if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, &error))
 			g_warning("SIGHUP: %s, ignoring", error->message);
 		return 0;
@@ -727,9 +557,6 @@ hc_daemon_add_signals(HcDaemon *daemon, GError **error)
 	}
 	return TRUE;
 }
-
-/* STATUS= refresh without a watchdog: often enough for the cache age to read right */
-#define HC_DAEMON_STATUS_USEC (60 * G_USEC_PER_SEC)
 
 static char *
 hc_daemon_format_age(gint64 usec)
@@ -769,60 +596,10 @@ hc_daemon_update_status(HcDaemon *daemon)
 	hc_notify_status(daemon->notify, status);
 }
 
-static int
-hc_daemon_on_tick(sd_event_source *s, uint64_t usec, void *user_data)
+static void
+hc_daemon_on_tick(gpointer user_data)
 {
-	HcDaemon *daemon = user_data;
-	int r;
-
-	if (daemon->watchdog) {
-		r = sd_notify(0, "WATCHDOG=1");
-		if (r < 0)
-			g_warning("sd_notify(WATCHDOG=1): %s, ignoring", g_strerror(-r));
-	}
-	hc_daemon_update_status(daemon);
-	r = sd_event_source_set_time(s, usec + daemon->tick_usec);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(s, SD_EVENT_ON);
-	if (r < 0)
-		g_warning("re-arming the status timer: %s, ignoring", g_strerror(-r));
-	return 0;
-}
-
-/* WatchdogSec=: ping at half the interval, from the loop, so a stuck loop is caught */
-static gboolean
-hc_daemon_start_tick(HcDaemon *daemon, GError **error)
-{
-	uint64_t watchdog_usec = 0;
-	uint64_t now = 0;
-	int r;
-
-	daemon->watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0;
-	daemon->tick_usec = daemon->watchdog ? MIN(watchdog_usec / 2, HC_DAEMON_STATUS_USEC)
-					     : HC_DAEMON_STATUS_USEC;
-	r = sd_event_now(daemon->event, CLOCK_MONOTONIC, &now);
-	if (r >= 0)
-		r = sd_event_add_time(daemon->event,
-				      &daemon->tick,
-				      CLOCK_MONOTONIC,
-				      now + daemon->tick_usec,
-				      daemon->tick_usec / 10,
-				      hc_daemon_on_tick,
-				      daemon);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(daemon->tick, SD_EVENT_ON);
-	if (r < 0) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INTERNAL,
-			    "adding the watchdog timer: %s",
-			    g_strerror(-r));
-		return FALSE;
-	}
-	if (daemon->watchdog)
-		g_debug("watchdog: pinging every %" G_GUINT64_FORMAT " ms",
-			daemon->tick_usec / 1000);
-	return TRUE;
+	hc_daemon_update_status(user_data);
 }
 
 static void
@@ -859,7 +636,7 @@ void
 hc_daemon_name_acquired(HcDaemon *daemon)
 {
 	hc_notify_name_acquired(daemon->notify);
-	hc_daemon_defer_catalogue(daemon);
+	hc_catalogue_loader_defer(daemon->catalogue);
 }
 
 void
@@ -877,14 +654,15 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 
 	if (!hc_daemon_add_signals(daemon, error))
 		return FALSE;
-	hc_daemon_hash_catalogue(daemon);
+	hc_catalogue_loader_hash(daemon->catalogue);
 	daemon->bus = hc_bus_new(daemon, daemon->bus_kind, daemon->address, error);
 	if (daemon->bus == NULL)
 		return FALSE;
 	if (hc_daemon_load_cache(daemon) && !hc_bus_request_name(daemon->bus, error))
 		return FALSE;
 	hc_daemon_watch_changes(daemon);
-	if (!hc_daemon_start_tick(daemon, error))
+	daemon->watchdog = hc_watchdog_new(daemon->event, hc_daemon_on_tick, daemon, error);
+	if (daemon->watchdog == NULL)
 		return FALSE;
 	if (!hc_daemon_refresh(daemon, NULL, NULL, NULL, error))
 		return FALSE;
