@@ -95,6 +95,21 @@ hc_sorted_keys(GHashTable *table)
 	return out;
 }
 
+/* borrowed values of @table, sorted by @cmp */
+static GPtrArray *
+hc_sorted_values(GHashTable *table, GCompareFunc cmp)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GHashTableIter iter;
+	gpointer val;
+
+	g_hash_table_iter_init(&iter, table);
+	while (g_hash_table_iter_next(&iter, NULL, &val))
+		g_ptr_array_add(out, val);
+	g_ptr_array_sort(out, cmp);
+	return out;
+}
+
 GPtrArray *
 hc_catalogue_get_feature_ids(HcCatalogue *cat)
 {
@@ -112,15 +127,7 @@ hc_feature_cmp(gconstpointer a, gconstpointer b)
 GPtrArray *
 hc_catalogue_list_features(HcCatalogue *cat)
 {
-	GPtrArray *out = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer val;
-
-	g_hash_table_iter_init(&iter, cat->features);
-	while (g_hash_table_iter_next(&iter, NULL, &val))
-		g_ptr_array_add(out, val);
-	g_ptr_array_sort(out, hc_feature_cmp);
-	return out;
+	return hc_sorted_values(cat->features, hc_feature_cmp);
 }
 
 GPtrArray *
@@ -242,15 +249,7 @@ hc_platform_rank_cmp(gconstpointer a, gconstpointer b)
 GPtrArray *
 hc_catalogue_list_platforms(HcCatalogue *cat)
 {
-	GPtrArray *out = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer val;
-
-	g_hash_table_iter_init(&iter, cat->platforms);
-	while (g_hash_table_iter_next(&iter, NULL, &val))
-		g_ptr_array_add(out, val);
-	g_ptr_array_sort(out, hc_platform_rank_cmp);
-	return out;
+	return hc_sorted_values(cat->platforms, hc_platform_rank_cmp);
 }
 
 const HcCpuModel *
