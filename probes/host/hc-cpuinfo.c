@@ -41,6 +41,16 @@ hc_cpuinfo_parse(const char *contents, GError **error)
 	return g_steal_pointer(&info);
 }
 
+HcCpuinfo *
+hc_cpuinfo_load(HcProbeContext *ctx, GError **error)
+{
+	g_autofree char *contents = NULL;
+
+	if (!hc_probe_context_read_file(ctx, "/proc/cpuinfo", &contents, NULL, error))
+		return NULL;
+	return hc_cpuinfo_parse(contents, error);
+}
+
 void
 hc_cpuinfo_free(HcCpuinfo *info)
 {

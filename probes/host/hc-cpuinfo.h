@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "hostcap/hc-probe.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -16,6 +18,9 @@ typedef struct {
 /* FALSE with @error set when @contents holds no processor block */
 HcCpuinfo *
 hc_cpuinfo_parse(const char *contents, GError **error);
+/* reads /proc/cpuinfo through the probe context (sysroot) and parses it */
+HcCpuinfo *
+hc_cpuinfo_load(HcProbeContext *ctx, GError **error);
 void
 hc_cpuinfo_free(HcCpuinfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCpuinfo, hc_cpuinfo_free)

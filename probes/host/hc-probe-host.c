@@ -253,11 +253,8 @@ static void
 host_probe_cpuinfo(HcProbeContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *contents = NULL;
-	g_autoptr(HcCpuinfo) info = NULL;
+	g_autoptr(HcCpuinfo) info = hc_cpuinfo_load(ctx, &error);
 
-	if (hc_probe_context_read_file(ctx, "/proc/cpuinfo", &contents, NULL, &error))
-		info = hc_cpuinfo_parse(contents, &error);
 	if (info == NULL) {
 		g_prefix_error(&error, "/proc/cpuinfo: ");
 		for (guint i = 0; i < G_N_ELEMENTS(host_cpuinfo_fields); i++)

@@ -144,11 +144,8 @@ static void
 tsc_probe_cpuinfo(HcProbeContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *contents = NULL;
-	g_autoptr(HcCpuinfo) info = NULL;
+	g_autoptr(HcCpuinfo) info = hc_cpuinfo_load(ctx, &error);
 
-	if (hc_probe_context_read_file(ctx, "/proc/cpuinfo", &contents, NULL, &error))
-		info = hc_cpuinfo_parse(contents, &error);
 	for (guint i = 0; i < G_N_ELEMENTS(tsc_host_flags); i++) {
 		gboolean set;
 
