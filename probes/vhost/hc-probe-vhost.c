@@ -5,8 +5,9 @@
  *
  * Interfaces: the misc devices /dev/vhost-net, /dev/vhost-vsock, /dev/vhost-scsi (their
  * modules autoload on open through the devname alias: what open says is the answer),
- * VHOST_GET_FEATURES and VHOST_GET_BACKEND_FEATURES (need only an open fd, no
- * VHOST_SET_OWNER), VHOST_SCSI_GET_ABI_VERSION (include/uapi/linux/vhost.h,
+ * VHOST_GET_FEATURES, VHOST_GET_FEATURES_ARRAY (bits 64 and up, kernel 6.17) and
+ * VHOST_GET_BACKEND_FEATURES (need only an open fd, no VHOST_SET_OWNER),
+ * VHOST_SCSI_GET_ABI_VERSION (include/uapi/linux/vhost.h,
  * drivers/vhost/), and the /dev/vhost-vdpa-<N> nodes (Documentation/driver-api/vdpa.rst).
  */
 #include <errno.h>
@@ -16,6 +17,16 @@
 #include <linux/vhost.h>
 
 #include "hc-probe-vhost.h"
+
+/*
+ * struct vhost_features_array { __u64 count; __u64 features[]; }: the build headers may
+ * predate it, so the request is spelled out; count is in u64 words, set by the caller
+ */
+#define HC_VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, guint64)
+G_STATIC_ASSERT(HC_VHOST_GET_FEATURES_ARRAY == 0x8008AF83);
+
+/* words asked for: bits 0-127, all virtio defines so far (VIRTIO_FEATURES_DWORDS) */
+#define HC_VHOST_FEATURE_WORDS 2
 
 typedef struct {
 	const char *name;
@@ -33,6 +44,14 @@ static const HcVhostBit hc_vhost_net_bits[] = {
     {"version_1", 32},
     {"access_platform", 33},
     {"ring_reset", 40},
+};
+
+/* VHOST_GET_FEATURES_ARRAY bits above 63: virtio-net UDP tunnel GSO */
+static const HcVhostBit hc_vhost_net_ext_bits[] = {
+    {"guest_udp_tunnel_gso", 65},
+    {"guest_udp_tunnel_gso_csum", 66},
+    {"host_udp_tunnel_gso", 67},
+    {"host_udp_tunnel_gso_csum", 68},
 };
 
 static const HcVhostBit hc_vhost_vsock_bits[] = {
@@ -72,6 +91,11 @@ hc_probe_vhost_declare_ids(GPtrArray *ids)
 			    ids,
 			    g_strdup_printf("vhost.%s.feature.%s", dev->family, dev->bits[i].name));
 	}
+	g_ptr_array_add(ids, g_strdup("vhost.net.features_array"));
+	for (guint i = 0; i < G_N_ELEMENTS(hc_vhost_net_ext_bits); i++)
+		g_ptr_array_add(
+		    ids,
+		    g_strdup_printf("vhost.net.feature.%s", hc_vhost_net_ext_bits[i].name));
 	g_ptr_array_add(ids, g_strdup("vhost.net.backend_features"));
 	for (guint i = 0; i < G_N_ELEMENTS(hc_vhost_backend_bits); i++)
 		g_ptr_array_add(
@@ -106,11 +130,12 @@ hc_vhost_report_bits(HcProbeContext *ctx,
 		     const char *ioctl_name,
 		     const HcVhostBit *bits,
 		     guint n_bits,
-		     guint64 mask)
+		     const guint64 *words)
 {
 	for (guint i = 0; i < n_bits; i++) {
 		g_autofree char *id = g_strdup_printf("%s.%s", prefix, bits[i].name);
-		gboolean set = (mask & (G_GUINT64_CONSTANT(1) << bits[i].bit)) != 0;
+		guint64 word = words[bits[i].bit / 64];
+		gboolean set = (word & (G_GUINT64_CONSTANT(1) << (bits[i].bit % 64))) != 0;
 
 		hc_probe_report_bool(ctx,
 				     id,
@@ -133,7 +158,12 @@ hc_vhost_check_features(HcProbeContext *ctx, const HcVhostDevice *dev, int fd)
 	if (ioctl(fd, VHOST_GET_FEATURES, &features) < 0) {
 		g_autofree char *reason =
 		    g_strdup_printf("VHOST_GET_FEATURES: %s", g_strerror(errno));
-		hc_vhost_report_rest(ctx, dev, HC_CAP_STATE_UNKNOWN, reason);
+
+		hc_probe_report(ctx, features_id, HC_CAP_STATE_UNKNOWN, NULL, "%s", reason);
+		for (guint i = 0; i < dev->n_bits; i++) {
+			g_autofree char *id = g_strdup_printf("%s.%s", prefix, dev->bits[i].name);
+			hc_probe_report(ctx, id, HC_CAP_STATE_UNKNOWN, NULL, "%s", reason);
+		}
 		return;
 	}
 	hc_probe_report_int(ctx,
@@ -142,7 +172,47 @@ hc_vhost_check_features(HcProbeContext *ctx, const HcVhostDevice *dev, int fd)
 			    (gint64)features,
 			    "VHOST_GET_FEATURES: 0x%" G_GINT64_MODIFIER "x",
 			    features);
-	hc_vhost_report_bits(ctx, prefix, "VHOST_GET_FEATURES", dev->bits, dev->n_bits, features);
+	hc_vhost_report_bits(ctx, prefix, "VHOST_GET_FEATURES", dev->bits, dev->n_bits, &features);
+}
+
+static void
+hc_vhost_check_features_array(HcProbeContext *ctx, int fd)
+{
+	/* the ioctl's struct: count, then count feature words */
+	guint64 buf[1 + HC_VHOST_FEATURE_WORDS] = {HC_VHOST_FEATURE_WORDS};
+
+	if (ioctl(fd, HC_VHOST_GET_FEATURES_ARRAY, buf) < 0) {
+		int err = errno;
+		/* kernels before 6.17 do not know the request: the extended bits are not readable
+		 */
+		HcCapState state = (err == ENOTTY || err == EINVAL) ? HC_CAP_STATE_UNSUPPORTED
+								    : HC_CAP_STATE_UNKNOWN;
+		g_autofree char *reason =
+		    g_strdup_printf("VHOST_GET_FEATURES_ARRAY: %s", g_strerror(err));
+
+		hc_probe_report(ctx, "vhost.net.features_array", state, NULL, "%s", reason);
+		for (guint i = 0; i < G_N_ELEMENTS(hc_vhost_net_ext_bits); i++) {
+			g_autofree char *id =
+			    g_strdup_printf("vhost.net.feature.%s", hc_vhost_net_ext_bits[i].name);
+			hc_probe_report(ctx, id, HC_CAP_STATE_UNKNOWN, NULL, "%s", reason);
+		}
+		return;
+	}
+	hc_probe_report_int(ctx,
+			    "vhost.net.features_array",
+			    HC_CAP_STATE_SUPPORTED,
+			    HC_VHOST_FEATURE_WORDS,
+			    "VHOST_GET_FEATURES_ARRAY: %d words: 0x%" G_GINT64_MODIFIER
+			    "x 0x%" G_GINT64_MODIFIER "x",
+			    HC_VHOST_FEATURE_WORDS,
+			    buf[1],
+			    buf[2]);
+	hc_vhost_report_bits(ctx,
+			     "vhost.net.feature",
+			     "VHOST_GET_FEATURES_ARRAY",
+			     hc_vhost_net_ext_bits,
+			     G_N_ELEMENTS(hc_vhost_net_ext_bits),
+			     &buf[1]);
 }
 
 static void
@@ -175,7 +245,7 @@ hc_vhost_check_backend_features(HcProbeContext *ctx, int fd)
 			     "VHOST_GET_BACKEND_FEATURES",
 			     hc_vhost_backend_bits,
 			     G_N_ELEMENTS(hc_vhost_backend_bits),
-			     features);
+			     &features);
 }
 
 static void
@@ -221,8 +291,10 @@ hc_vhost_check_device(HcProbeContext *ctx, const HcVhostDevice *dev)
 	hc_probe_report_bool(ctx, present, HC_CAP_STATE_SUPPORTED, TRUE, "open %s: ok", dev->path);
 	if (dev->bits != NULL)
 		hc_vhost_check_features(ctx, dev, fd);
-	if (g_strcmp0(dev->family, "net") == 0)
+	if (g_strcmp0(dev->family, "net") == 0) {
+		hc_vhost_check_features_array(ctx, fd);
 		hc_vhost_check_backend_features(ctx, fd);
+	}
 	if (g_strcmp0(dev->family, "scsi") == 0)
 		hc_vhost_check_scsi_abi(ctx, fd);
 	close(fd);

@@ -2,7 +2,8 @@
 /*
  * vhost probe: the absent-device path on the no-devices fixture (this machine has no
  * vhost nodes), the real machine's answer against access(2) and, when a node exists, the
- * test's own VHOST_GET_FEATURES; vDPA nodes on a made-up sysroot.
+ * test's own VHOST_GET_FEATURES and VHOST_GET_FEATURES_ARRAY; a node that takes no vhost
+ * ioctl (a plain file) and vDPA nodes on made-up sysroots.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -24,6 +25,20 @@ static const struct {
     {"/dev/vhost-scsi", "vhost.scsi.present", "vhost.scsi.abi_version"},
 };
 
+/* the extended (above bit 63) virtio-net bits read through VHOST_GET_FEATURES_ARRAY */
+static const struct {
+	const char *id;
+	guint bit;
+} ext_bits[] = {
+    {"vhost.net.feature.guest_udp_tunnel_gso", 65},
+    {"vhost.net.feature.guest_udp_tunnel_gso_csum", 66},
+    {"vhost.net.feature.host_udp_tunnel_gso", 67},
+    {"vhost.net.feature.host_udp_tunnel_gso_csum", 68},
+};
+
+/* _IOR(0xAF, 0x83, struct vhost_features_array), written out from the uapi definition */
+#define TEST_VHOST_GET_FEATURES_ARRAY 0x8008AF83UL
+
 START_TEST(test_vhost_real_matches_access)
 {
 	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
@@ -39,10 +54,53 @@ START_TEST(test_vhost_real_matches_access)
 			ck_assert_str_eq(cap->reason, enoent);
 			ck_assert_int_eq(hc_dev_test_get(res, devices[i].feature)->state,
 					 HC_CAP_STATE_UNSUPPORTED);
+			ck_assert_str_eq(hc_dev_test_get(res, devices[i].feature)->reason, enoent);
 		} else if (geteuid() == 0) {
 			ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 		}
 	}
+}
+END_TEST
+
+/* the array ids follow /dev/vhost-net: absent node, the open error; else the test's own ioctl */
+START_TEST(test_vhost_net_features_array_match_kernel)
+{
+	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
+	const HcCapability *array = hc_dev_test_get(res, "vhost.net.features_array");
+	guint64 buf[3] = {2, 0, 0};
+	int fd;
+
+	if (access("/dev/vhost-net", F_OK) != 0) {
+		ck_assert_int_eq(array->state, HC_CAP_STATE_UNSUPPORTED);
+		ck_assert_str_eq(array->reason, "open /dev/vhost-net: No such file or directory");
+		for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++) {
+			const HcCapability *cap = hc_dev_test_get(res, ext_bits[i].id);
+			ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
+			ck_assert_str_eq(cap->reason,
+					 "open /dev/vhost-net: No such file or directory");
+		}
+		return;
+	}
+	fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ck_assert_int_ne(array->state, HC_CAP_STATE_SUPPORTED);
+		return;
+	}
+	if (ioctl(fd, TEST_VHOST_GET_FEATURES_ARRAY, buf) < 0) {
+		close(fd);
+		ck_assert_int_ne(array->state, HC_CAP_STATE_SUPPORTED);
+		for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
+			ck_assert_int_eq(hc_dev_test_get(res, ext_bits[i].id)->state,
+					 HC_CAP_STATE_UNKNOWN);
+		return;
+	}
+	close(fd);
+	ck_assert_int_eq(array->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_dev_test_get_int(res, "vhost.net.features_array"), 2);
+	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
+		ck_assert_int_eq(hc_dev_test_get(res, ext_bits[i].id)->state ==
+				     HC_CAP_STATE_SUPPORTED,
+				 (buf[2] >> (ext_bits[i].bit - 64)) & 1);
 }
 END_TEST
 
@@ -80,6 +138,45 @@ START_TEST(test_vhost_no_devices_fixture)
 			 "open /dev/vhost-vsock: No such file or directory");
 	ck_assert_str_eq(hc_dev_test_get(res, "vhost.scsi.abi_version")->reason,
 			 "open /dev/vhost-scsi: No such file or directory");
+	ck_assert_str_eq(hc_dev_test_get(res, "vhost.net.features_array")->reason,
+			 "open /dev/vhost-net: No such file or directory");
+	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
+		ck_assert_str_eq(hc_dev_test_get(res, ext_bits[i].id)->reason,
+				 "open /dev/vhost-net: No such file or directory");
+}
+END_TEST
+
+/*
+ * a node that opens but takes no vhost ioctl (a plain file answers ENOTTY, as a kernel
+ * before 6.17 does for VHOST_GET_FEATURES_ARRAY): the array is unsupported, its bits unknown
+ */
+START_TEST(test_vhost_net_node_without_ioctls)
+{
+	g_autofree char *root = g_dir_make_tmp("hc-vhost-XXXXXX", NULL);
+	g_autoptr(HcProbeResult) res = NULL;
+	const HcCapability *cap;
+
+	hc_dev_test_write(root, "dev/vhost-net", "");
+	res = hc_dev_test_run(&hc_probe_vhost, root);
+	hc_dev_test_assert_complete(&hc_probe_vhost, res);
+	ck_assert_int_eq(hc_dev_test_get(res, "vhost.net.present")->state, HC_CAP_STATE_SUPPORTED);
+	cap = hc_dev_test_get(res, "vhost.net.features_array");
+	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_str_eq(cap->reason, "VHOST_GET_FEATURES_ARRAY: Inappropriate ioctl for device");
+	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++) {
+		cap = hc_dev_test_get(res, ext_bits[i].id);
+		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
+		ck_assert_str_eq(cap->reason,
+				 "VHOST_GET_FEATURES_ARRAY: Inappropriate ioctl for device");
+	}
+	/* the 64-bit ids keep their own cause */
+	cap = hc_dev_test_get(res, "vhost.net.feature.ring_reset");
+	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
+	ck_assert_str_eq(cap->reason, "VHOST_GET_FEATURES: Inappropriate ioctl for device");
+	cap = hc_dev_test_get(res, "vhost.net.backend_features");
+	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_str_eq(cap->reason, "VHOST_GET_BACKEND_FEATURES: Inappropriate ioctl for device");
+	hc_dev_test_rm_rf(root);
 }
 END_TEST
 
@@ -112,6 +209,8 @@ vhost_suite(void)
 
 	tcase_add_test(tc, test_vhost_real_matches_access);
 	tcase_add_test(tc, test_vhost_net_features_match_kernel);
+	tcase_add_test(tc, test_vhost_net_features_array_match_kernel);
+	tcase_add_test(tc, test_vhost_net_node_without_ioctls);
 	tcase_add_test(tc, test_vhost_no_devices_fixture);
 	tcase_add_test(tc, test_vhost_vdpa_nodes);
 	suite_add_tcase(s, tc);
