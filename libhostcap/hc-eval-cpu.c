@@ -13,6 +13,7 @@
 
 #include "hc-evaluator.h"
 #include "hc-json-util.h"
+#include "hc-verdict.h"
 
 /* how many feature names a reason spells out before "and N more" */
 #define HC_CPU_LIST_MAX 12
@@ -137,23 +138,25 @@ hc_candidate_cmp(gconstpointer a, gconstpointer b)
 	return -g_strcmp0(ca->model->name, cb->model->name);
 }
 
-/* "Skylake-Client-v4, Skylake-Client-v3, Haswell-v4": the newest models that run here */
-static char *
-hc_cpu_runnable_models(HcHostEval *ev, const HcCpuModel *wanted)
+/* every model that runs on @host, best first, as names: the same for every check against one
+ * snapshot, so it is computed once per (catalogue, snapshot) and kept in a small memo. One
+ * more name than is suggested, because the wanted model is left out afterwards */
+static GPtrArray *
+hc_cpu_runnable_compute(HcCatalogue *cat, HcSnapshot *host)
 {
-	const GPtrArray *models = hc_catalogue_get_cpu_models(ev->cat);
+	const GPtrArray *models = hc_catalogue_get_cpu_models(cat);
 	g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(HcCpuCandidate));
-	const char *vendor = hc_host_vendor(ev->host);
-	g_autoptr(GString) out = g_string_new(NULL);
+	const char *vendor = hc_host_vendor(host);
 	g_autoptr(GString) id = g_string_sized_new(64);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 
 	/* aliases are not in the list: each resolves to a versioned model that is */
 	for (guint i = 0; i < models->len; i++) {
 		const HcCpuModel *m = g_ptr_array_index(models, i);
 		HcCpuCandidate c = {m, FALSE};
 
-		if (m == wanted || m->vendor == NULL || m->vendor[0] == '\0' ||
-		    m->features->len == 0 || !hc_cpu_model_runs(m, ev->host, id))
+		if (m->vendor == NULL || m->vendor[0] == '\0' || m->features->len == 0 ||
+		    !hc_cpu_model_runs(m, host, id))
 			continue;
 		/* an unknown host vendor prefers none: the wanted model's vendor may be
 		 * exactly why it does not run here */
@@ -161,11 +164,84 @@ hc_cpu_runnable_models(HcHostEval *ev, const HcCpuModel *wanted)
 		g_array_append_val(found, c);
 	}
 	g_array_sort(found, hc_candidate_cmp);
-	for (guint i = 0; i < found->len && i < HC_CPU_SUGGEST_MAX; i++)
-		g_string_append_printf(out,
-				       "%s%s",
-				       i > 0 ? ", " : "",
-				       g_array_index(found, HcCpuCandidate, i).model->name);
+	for (guint i = 0; i < found->len && i <= HC_CPU_SUGGEST_MAX; i++)
+		g_ptr_array_add(names,
+				g_strdup(g_array_index(found, HcCpuCandidate, i).model->name));
+	return names;
+}
+
+/* the memo: keyed by content, the catalogue's file hash and the snapshot's fingerprint (which
+ * covers every capability's state and value, the vendor included), so a snapshot that changes
+ * or a catalogue freed and another loaded at the same address can never hit a stale entry.
+ * The daemon publishes a new snapshot per pass, so a few entries cover the current one and a
+ * migration target; the lock makes it safe for callers on several threads */
+#define HC_CPU_MEMO_SLOTS 4
+
+typedef struct {
+	char *cat_hash;
+	char *fingerprint;
+	GPtrArray *names;
+} HcCpuMemo;
+
+static GMutex hc_cpu_memo_lock;
+static HcCpuMemo hc_cpu_memo[HC_CPU_MEMO_SLOTS];
+static guint hc_cpu_memo_next;
+
+/* a new reference to the runnable-model names of (@cat, @host) */
+static GPtrArray *
+hc_cpu_runnable_names(HcCatalogue *cat, HcSnapshot *host)
+{
+	const char *cat_hash = hc_catalogue_get_hash(cat);
+	const char *fingerprint;
+	GPtrArray *names;
+	HcCpuMemo *slot;
+
+	/* a catalogue built without files has no identity to key on */
+	if (cat_hash == NULL)
+		return hc_cpu_runnable_compute(cat, host);
+	fingerprint = hc_snapshot_get_fingerprint(host);
+	g_mutex_lock(&hc_cpu_memo_lock);
+	for (guint i = 0; i < HC_CPU_MEMO_SLOTS; i++) {
+		slot = &hc_cpu_memo[i];
+		if (slot->names != NULL && g_str_equal(slot->cat_hash, cat_hash) &&
+		    g_str_equal(slot->fingerprint, fingerprint)) {
+			names = g_ptr_array_ref(slot->names);
+			g_mutex_unlock(&hc_cpu_memo_lock);
+			return names;
+		}
+	}
+	g_mutex_unlock(&hc_cpu_memo_lock);
+
+	/* computed outside the lock: two threads may both compute it, with the same result */
+	names = hc_cpu_runnable_compute(cat, host);
+	g_mutex_lock(&hc_cpu_memo_lock);
+	slot = &hc_cpu_memo[hc_cpu_memo_next];
+	hc_cpu_memo_next = (hc_cpu_memo_next + 1) % HC_CPU_MEMO_SLOTS;
+	g_free(slot->cat_hash);
+	g_free(slot->fingerprint);
+	g_clear_pointer(&slot->names, g_ptr_array_unref);
+	slot->cat_hash = g_strdup(cat_hash);
+	slot->fingerprint = g_strdup(fingerprint);
+	slot->names = g_ptr_array_ref(names);
+	g_mutex_unlock(&hc_cpu_memo_lock);
+	return names;
+}
+
+/* "Skylake-Client-v4, Skylake-Client-v3, Haswell-v4": the newest models that run here */
+static char *
+hc_cpu_runnable_models(HcHostEval *ev, const HcCpuModel *wanted)
+{
+	g_autoptr(GPtrArray) names = hc_cpu_runnable_names(ev->cat, ev->host);
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint n = 0;
+
+	for (guint i = 0; i < names->len && n < HC_CPU_SUGGEST_MAX; i++) {
+		const char *name = g_ptr_array_index(names, i);
+		if (g_str_equal(name, wanted->name))
+			continue;
+		g_string_append_printf(out, "%s%s", n > 0 ? ", " : "", name);
+		n++;
+	}
 	return out->len > 0 ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
 }
 
