@@ -71,8 +71,10 @@ hc_ctl_offline_probe(const char *sysroot,
 	g_autoptr(HcEngineRun) run = NULL;
 	g_autoptr(GPtrArray) results = NULL;
 	g_autoptr(HcSnapshot) snap = hc_snapshot_new();
+	/* the daemon's default, so offline answers about the QEMU user match the daemon's */
 	HcEngineOptions opts = {
 	    .sysroot = sysroot,
+	    .qemu_user = hc_engine_default_qemu_user(),
 	    .data_dirs = data_dirs,
 	};
 

@@ -112,8 +112,9 @@ is_word_char(char c)
 	return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
 }
 
-/* @reason with the last component of @id, where it stands as a word, made "<name>": the
- * reasons of a model's features differ only there */
+/* @reason with the last component of @id, where it stands as a word, made "<name>", and
+ * every number standing alone (leaf 0x80000001.0, bit 5) made "…": the reasons of a model's
+ * features differ only there */
 static char *
 reason_pattern(const char *id, const char *reason)
 {
@@ -127,6 +128,12 @@ reason_pattern(const char *id, const char *reason)
 		if (n > 0 && starts && strncmp(p, leaf, n) == 0 && !is_word_char(p[n])) {
 			g_string_append(out, "<name>");
 			p += n;
+			continue;
+		}
+		if (starts && g_ascii_isdigit(*p)) {
+			while (g_ascii_isxdigit(*p) || *p == 'x' || *p == '.')
+				p++;
+			g_string_append(out, "…");
 			continue;
 		}
 		g_string_append_c(out, *p++);

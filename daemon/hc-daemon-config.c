@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
-#include <pwd.h>
 
 #include "hc-probe-registry.h"
 #include "hostcap/hc-error.h"
 
 #include "hc-daemon-config.h"
+#include "hc-engine.h"
 
 /* an upper bound that still reads as "seconds": a probe that needs longer is broken */
 #define HC_DAEMON_CONFIG_MAX_TIMEOUT_SEC 3600
@@ -65,10 +65,7 @@ hc_daemon_config_new(void)
 	HcDaemonConfig *config = g_new0(HcDaemonConfig, 1);
 
 	config->disabled_probes = g_new0(char *, 1);
-	/* QEMU runs as libvirt-qemu under Debian's libvirt; without libvirt, assume root */
-	config->qemu_user = g_strdup(getpwnam(HC_DAEMON_CONFIG_DEFAULT_QEMU_USER) != NULL
-					 ? HC_DAEMON_CONFIG_DEFAULT_QEMU_USER
-					 : "root");
+	config->qemu_user = g_strdup(hc_engine_default_qemu_user());
 	config->admin_group = g_strdup(HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP);
 	config->refresh_limit_per_minute = HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT;
 	config->history_max_bytes = HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES;

@@ -26,7 +26,6 @@ typedef struct {
 #define HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP   "hostcapd"
 #define HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT 10
 #define HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES (1024 * 1024)
-#define HC_DAEMON_CONFIG_DEFAULT_QEMU_USER     "libvirt-qemu"
 #define HC_DAEMON_CONFIG_MIN_HISTORY_BYTES     4096
 
 /* the built-in defaults; QemuUser is libvirt-qemu when that user exists, else root */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/utsname.h>
@@ -501,4 +502,10 @@ hc_engine_fill_host(HcSnapshot *snap, const char *sysroot)
 	}
 	boot_id = hc_engine_read_host_file(ctx, "/proc/sys/kernel/random/boot_id", "");
 	hc_snapshot_set_host(snap, hostname, boot_id, kernel, arch);
+}
+
+const char *
+hc_engine_default_qemu_user(void)
+{
+	return getpwnam("libvirt-qemu") != NULL ? "libvirt-qemu" : "root";
 }

@@ -67,6 +67,11 @@ void
 hc_engine_run_free(HcEngineRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcEngineRun, hc_engine_run_free)
 
+/* the user QEMU runs as when nobody configured one: Debian's libvirt runs it as
+ * "libvirt-qemu", so that user when it exists, else "root" */
+const char *
+hc_engine_default_qemu_user(void);
+
 /* runs one probe synchronously (still in its own thread, with its deadline) */
 HcProbeResult *
 hc_engine_run_probe_sync(const HcProbeInfo *info, const HcEngineOptions *opts);
