@@ -223,6 +223,68 @@ START_TEST(test_check_cpu_model_collapsed)
 }
 END_TEST
 
+/* real probe reasons differ per feature only in numbers ("leaf 0x7.0 EBX bit 19"): the
+ * summary lines group by the reason's shape, one per register, not one per feature */
+START_TEST(test_check_cpu_model_collapsed_real_reasons)
+{
+	static const char *const regs[] = {"EBX", "ECX"};
+	g_autofree char *fixture = hc_cli_fixture(CPU_HOST);
+	g_autofree char *spec =
+	    g_build_filename(g_getenv("HC_SOURCE_DIR"), "examples", "cpu-model-enforce.json", NULL);
+	g_autofree char *data = data_dir();
+	g_autofree char *tmpdir = g_dir_make_tmp("hc-cli-XXXXXX", NULL);
+	g_autofree char *host = g_build_filename(tmpdir, "host.json", NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(GList) ids = NULL;
+	g_autoptr(HcCliRun) run = NULL;
+	JsonObject *caps;
+	guint n = 0, lines = 0;
+	const char *at;
+
+	ck_assert(json_parser_load_from_file(parser, fixture, NULL));
+	caps = json_object_get_object_member(json_node_get_object(json_parser_get_root(parser)),
+					     "capabilities");
+	ids = json_object_get_members(caps);
+	/* reasons are not part of the fingerprint: the fixture stays valid */
+	for (GList *l = ids; l != NULL; l = l->next) {
+		g_autofree char *reason = NULL;
+
+		if (!g_str_has_prefix(l->data, "cpu.feature."))
+			continue;
+		reason = g_strdup_printf("KVM_GET_SUPPORTED_CPUID leaf 0x%x.0 %s bit %u",
+					 7 + n % 3,
+					 regs[n % 2],
+					 n % 32);
+		json_object_set_string_member(json_object_get_object_member(caps, l->data),
+					      "reason",
+					      reason);
+		n++;
+	}
+	json_generator_set_root(gen, json_parser_get_root(parser));
+	ck_assert(json_generator_to_file(gen, host, NULL));
+	run = hc_cli_run("--snapshot", host, "--data-dir", data, "check", spec, NULL);
+	ck_assert_int_eq(run->status, 1);
+	for (at = strstr(run->out, "    … and "); at != NULL; at = strstr(at + 1, "    … and ")) {
+		const char *eol = strchr(at, '\n');
+		g_autofree char *line = g_strndup(at, eol != NULL ? (gsize)(eol - at) : strlen(at));
+
+		ck_assert_msg(strstr(line, "(KVM_GET_SUPPORTED_CPUID leaf … EBX bit …)") != NULL ||
+				  strstr(line, "(KVM_GET_SUPPORTED_CPUID leaf … ECX bit …)") !=
+				      NULL,
+			      "%s",
+			      line);
+		lines++;
+	}
+	ck_assert_msg(lines >= 1 && lines <= G_N_ELEMENTS(regs),
+		      "%u summary lines:\n%s",
+		      lines,
+		      run->out);
+	g_unlink(host);
+	g_rmdir(tmpdir);
+}
+END_TEST
+
 START_TEST(test_check_migration)
 {
 	g_autofree char *old_host = hc_cli_fixture(OLD_HOST);
@@ -418,6 +480,7 @@ cli_verdict_suite(void)
 	tcase_add_test(tc, test_check_silent_off_is_a_warning);
 	tcase_add_test(tc, test_check_explicit_no);
 	tcase_add_test(tc, test_check_cpu_model_collapsed);
+	tcase_add_test(tc, test_check_cpu_model_collapsed_real_reasons);
 	tcase_add_test(tc, test_check_migration);
 	tcase_add_test(tc, test_check_qemu_command_line);
 	tcase_add_test(tc, test_check_bad_input);
