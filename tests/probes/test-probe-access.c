@@ -9,7 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "access/hc-probe-access.h"
 
 /* a character device node owned by @uid:@gid with @mode under @root */
@@ -35,36 +35,36 @@ START_TEST(test_access_modes_for_nobody)
 	make_node(root, "dev/kvm", 0660, 0, 65534);
 	make_node(root, "dev/net/tun", 0600, 0, 0);
 	make_node(root, "dev/userfaultfd", 0600, 0, 0);
-	hc_dev_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "1\n");
-	res = hc_dev_test_run_full(&hc_probe_access, root, "nobody", NULL);
-	hc_dev_test_assert_complete(&hc_probe_access, res);
+	hc_probe_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "1\n");
+	res = hc_probe_test_run_full(&hc_probe_access, root, "nobody", NULL);
+	hc_probe_test_assert_complete(&hc_probe_access, res);
 
-	cap = hc_dev_test_get(res, "kvm.access.qemu-user");
+	cap = hc_probe_test_get(res, "kvm.access.qemu-user");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 	ck_assert_str_eq(cap->reason,
 			 "/dev/kvm is crw-rw---- root:nogroup; nobody is in group nogroup");
-	cap = hc_dev_test_get(res, "net.tun.access.qemu-user");
+	cap = hc_probe_test_get(res, "net.tun.access.qemu-user");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(
 	    cap->reason,
 	    "/dev/net/tun is crw------- root:root; nobody is not root and not in group "
 	    "root, so it cannot open it read-write");
-	cap = hc_dev_test_get(res, "vhost.net.access.qemu-user");
+	cap = hc_probe_test_get(res, "vhost.net.access.qemu-user");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(cap->reason, "stat /dev/vhost-net: No such file or directory");
 	/* the node says no, the sysctl says yes */
-	cap = hc_dev_test_get(res, "uffd.access.qemu-user");
+	cap = hc_probe_test_get(res, "uffd.access.qemu-user");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 	ck_assert_ptr_nonnull(strstr(cap->reason, "vm.unprivileged_userfaultfd = 1"));
 
 	/* sysctl 0: nothing lets nobody in, and the reason owns up to what was not checked */
-	hc_dev_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "0\n");
+	hc_probe_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "0\n");
 	g_clear_pointer(&res, hc_probe_result_free);
-	res = hc_dev_test_run_full(&hc_probe_access, root, "nobody", NULL);
-	cap = hc_dev_test_get(res, "uffd.access.qemu-user");
+	res = hc_probe_test_run_full(&hc_probe_access, root, "nobody", NULL);
+	cap = hc_probe_test_get(res, "uffd.access.qemu-user");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(cap->reason, "CAP_SYS_PTRACE not checked"));
-	hc_dev_test_rm_rf(root);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
@@ -76,21 +76,21 @@ START_TEST(test_access_world_and_owner)
 	make_node(root, "dev/kvm", 0666, 0, 0);
 	make_node(root, "dev/net/tun", 0600, 65534, 0);
 	make_node(root, "dev/vhost-net", 0640, 0, 65534);
-	res = hc_dev_test_run_full(&hc_probe_access, root, "nobody", NULL);
-	ck_assert_int_eq(hc_dev_test_get(res, "kvm.access.qemu-user")->state,
+	res = hc_probe_test_run_full(&hc_probe_access, root, "nobody", NULL);
+	ck_assert_int_eq(hc_probe_test_get(res, "kvm.access.qemu-user")->state,
 			 HC_CAP_STATE_SUPPORTED);
-	ck_assert_str_eq(hc_dev_test_get(res, "net.tun.access.qemu-user")->reason,
+	ck_assert_str_eq(hc_probe_test_get(res, "net.tun.access.qemu-user")->reason,
 			 "/dev/net/tun is crw------- nobody:root; nobody owns it");
 	/* group read only is not read-write */
-	ck_assert_int_eq(hc_dev_test_get(res, "vhost.net.access.qemu-user")->state,
+	ck_assert_int_eq(hc_probe_test_get(res, "vhost.net.access.qemu-user")->state,
 			 HC_CAP_STATE_UNSUPPORTED);
-	hc_dev_test_rm_rf(root);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
 START_TEST(test_access_real_root)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run_full(&hc_probe_access, NULL, "root", NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run_full(&hc_probe_access, NULL, "root", NULL);
 	static const struct {
 		const char *id;
 		const char *node;
@@ -100,9 +100,10 @@ START_TEST(test_access_real_root)
 	    {"vhost.net.access.qemu-user", "/dev/vhost-net"},
 	};
 
-	hc_dev_test_assert_complete(&hc_probe_access, res);
+	hc_probe_test_assert_complete(&hc_probe_access, res);
 	for (guint i = 0; i < G_N_ELEMENTS(nodes); i++)
-		ck_assert_int_eq(hc_dev_test_get(res, nodes[i].id)->state == HC_CAP_STATE_SUPPORTED,
+		ck_assert_int_eq(hc_probe_test_get(res, nodes[i].id)->state ==
+				     HC_CAP_STATE_SUPPORTED,
 				 access(nodes[i].node, F_OK) == 0);
 }
 END_TEST
@@ -110,10 +111,10 @@ END_TEST
 START_TEST(test_access_unknown_user)
 {
 	g_autoptr(HcProbeResult) res =
-	    hc_dev_test_run_full(&hc_probe_access, NULL, "hc-no-such-user", NULL);
-	const HcCapability *cap = hc_dev_test_get(res, "kvm.access.qemu-user");
+	    hc_probe_test_run_full(&hc_probe_access, NULL, "hc-no-such-user", NULL);
+	const HcCapability *cap = hc_probe_test_get(res, "kvm.access.qemu-user");
 
-	hc_dev_test_assert_complete(&hc_probe_access, res);
+	hc_probe_test_assert_complete(&hc_probe_access, res);
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
 	ck_assert_str_eq(cap->reason,
 			 "QemuUser=hc-no-such-user: getpwnam_r(hc-no-such-user): no such user");
@@ -135,13 +136,7 @@ access_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(access_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(access_suite(), argc, argv);
 }

@@ -13,35 +13,35 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "hc-kvm-test.h"
+#include "hc-probe-test.h"
 
 extern const HcProbeInfo hc_probe_confidential;
 
 START_TEST(test_cvm_fixture_sev_host)
 {
-	g_autofree char *root = hc_kvm_test_fixture("sev-host");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, root);
-	const HcCapability *tdx = hc_kvm_test_find(res, "cvm.tdx");
+	g_autofree char *root = hc_probe_test_fixture("sev-host");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_confidential, root);
+	const HcCapability *tdx = hc_probe_test_get(res, "cvm.tdx");
 
-	ck_assert_int_eq(hc_kvm_test_find(res, "cvm.sev")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_int_eq(hc_kvm_test_find(res, "cvm.sev_es")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_int_eq(hc_kvm_test_find(res, "cvm.sev_snp")->state, HC_CAP_STATE_DISABLED);
+	ck_assert_int_eq(hc_probe_test_get(res, "cvm.sev")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "cvm.sev_es")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "cvm.sev_snp")->state, HC_CAP_STATE_DISABLED);
 	ck_assert_int_eq(tdx->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(tdx->reason, "/sys/module/kvm_intel/parameters/tdx"));
-	ck_assert(hc_kvm_test_bool(hc_kvm_test_find(res, "cvm.sev.device")));
+	ck_assert(hc_probe_test_bool(hc_probe_test_get(res, "cvm.sev.device")));
 	/* host CPUID cannot describe a fixture */
-	ck_assert_int_eq(hc_kvm_test_find(res, "cvm.sev.cbitpos")->state, HC_CAP_STATE_UNKNOWN);
-	ck_assert_int_eq(hc_kvm_test_find(res, "sgx.epc")->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "cvm.sev.cbitpos")->state, HC_CAP_STATE_UNKNOWN);
+	ck_assert_int_eq(hc_probe_test_get(res, "sgx.epc")->state, HC_CAP_STATE_UNSUPPORTED);
 }
 END_TEST
 
 START_TEST(test_cvm_fixture_tdx)
 {
-	g_autofree char *root = hc_kvm_test_fixture("intel-nested-off");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, root);
-	const HcCapability *sev = hc_kvm_test_find(res, "cvm.sev");
+	g_autofree char *root = hc_probe_test_fixture("intel-nested-off");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_confidential, root);
+	const HcCapability *sev = hc_probe_test_get(res, "cvm.sev");
 
-	ck_assert_int_eq(hc_kvm_test_find(res, "cvm.tdx")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "cvm.tdx")->state, HC_CAP_STATE_SUPPORTED);
 	ck_assert_int_eq(sev->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(sev->reason,
 			 "open /sys/module/kvm_amd/parameters/sev: No such file or directory");
@@ -50,13 +50,13 @@ END_TEST
 
 START_TEST(test_cvm_real_cpuid)
 {
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, NULL);
-	const HcCapability *cbit = hc_kvm_test_find(res, "cvm.sev.cbitpos");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_confidential, NULL);
+	const HcCapability *cbit = hc_probe_test_get(res, "cvm.sev.cbitpos");
 	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
 
-	ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, "cvm.sev.device")),
+	ck_assert_int_eq(hc_probe_test_bool(hc_probe_test_get(res, "cvm.sev.device")),
 			 access("/dev/sev", F_OK) == 0);
-	ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, "sgx.epc")),
+	ck_assert_int_eq(hc_probe_test_bool(hc_probe_test_get(res, "sgx.epc")),
 			 access("/dev/sgx_vepc", F_OK) == 0);
 	if (__get_cpuid_max(0x80000000, NULL) < 0x8000001F) {
 		ck_assert_int_eq(cbit->state, HC_CAP_STATE_UNSUPPORTED);
@@ -67,17 +67,17 @@ START_TEST(test_cvm_real_cpuid)
 		ck_assert_int_eq(cbit->state, HC_CAP_STATE_UNSUPPORTED);
 		return;
 	}
-	ck_assert_int_eq(hc_kvm_test_int(cbit), ebx & 0x3f);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cvm.sev.reduced_phys_bits")),
+	ck_assert_int_eq(hc_probe_test_int(cbit), ebx & 0x3f);
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "cvm.sev.reduced_phys_bits")),
 			 (ebx >> 6) & 0x3f);
 }
 END_TEST
 
 START_TEST(test_cvm_real_switches)
 {
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_confidential, NULL);
 	g_autofree char *sev = NULL;
-	const HcCapability *cap = hc_kvm_test_find(res, "cvm.sev");
+	const HcCapability *cap = hc_probe_test_get(res, "cvm.sev");
 
 	if (!g_file_get_contents("/sys/module/kvm_amd/parameters/sev", &sev, NULL, NULL)) {
 		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
@@ -102,7 +102,7 @@ static void
 assert_sev_status(const HcProbeResult *res, HcCapState state, const char *reason)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(sev_status_ids); i++) {
-		const HcCapability *cap = hc_kvm_test_find(res, sev_status_ids[i]);
+		const HcCapability *cap = hc_probe_test_get(res, sev_status_ids[i]);
 
 		ck_assert_msg(cap->state == state, "%s: %s", cap->id, cap->reason);
 		ck_assert_msg(strstr(cap->reason, reason) != NULL, "%s: %s", cap->id, cap->reason);
@@ -111,10 +111,10 @@ assert_sev_status(const HcProbeResult *res, HcCapState state, const char *reason
 
 START_TEST(test_cvm_fixture_sev_status)
 {
-	g_autofree char *sev_root = hc_kvm_test_fixture("sev-host");
-	g_autofree char *bare_root = hc_kvm_test_fixture("no-kvm");
-	g_autoptr(HcProbeResult) sev = hc_kvm_test_run(&hc_probe_confidential, sev_root);
-	g_autoptr(HcProbeResult) bare = hc_kvm_test_run(&hc_probe_confidential, bare_root);
+	g_autofree char *sev_root = hc_probe_test_fixture("sev-host");
+	g_autofree char *bare_root = hc_probe_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) sev = hc_probe_test_run(&hc_probe_confidential, sev_root);
+	g_autoptr(HcProbeResult) bare = hc_probe_test_run(&hc_probe_confidential, bare_root);
 
 	/* the fixture's /dev/sev is a plain file: the firmware cannot answer */
 	assert_sev_status(sev, HC_CAP_STATE_UNKNOWN, "Inappropriate ioctl for device");
@@ -126,7 +126,7 @@ END_TEST
 
 START_TEST(test_cvm_real_sev_status)
 {
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_confidential, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_confidential, NULL);
 	struct sev_user_data_status status = {0};
 	struct sev_issue_cmd cmd = {.cmd = SEV_PLATFORM_STATUS, .data = (guint64)(guintptr)&status};
 	g_autofree char *version = NULL;
@@ -146,8 +146,9 @@ START_TEST(test_cvm_real_sev_status)
 	}
 	close(fd);
 	version = g_strdup_printf("%u.%u", status.api_major, status.api_minor);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "cvm.sev.api_version")), version);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cvm.sev.build")), status.build);
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "cvm.sev.api_version")),
+			 version);
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "cvm.sev.build")), status.build);
 }
 END_TEST
 
@@ -168,7 +169,7 @@ cvm_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return hc_kvm_test_main(cvm_suite());
+	return hc_probe_test_main(cvm_suite(), argc, argv);
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cpu/hc-cpuid-table.h"
-#include "hc-kvm-test.h"
+#include "hc-probe-test.h"
 
 extern const HcProbeInfo hc_probe_cpuid;
 
@@ -70,13 +70,13 @@ cpuid_reg(const struct kvm_cpuid2 *c,
 
 START_TEST(test_cpuid_no_device)
 {
-	g_autofree char *root = hc_kvm_test_fixture("no-kvm");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_cpuid, root);
+	g_autofree char *root = hc_probe_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_cpuid, root);
 
-	hc_kvm_test_all_ids(&hc_probe_cpuid,
-			    res,
-			    HC_CAP_STATE_UNSUPPORTED,
-			    "open /dev/kvm: No such file or directory");
+	hc_probe_test_assert_all_in_state(&hc_probe_cpuid,
+					  res,
+					  HC_CAP_STATE_UNSUPPORTED,
+					  "open /dev/kvm: No such file or directory");
 	ck_assert_uint_ge(res->capabilities->len, hc_cpuid_features_len);
 }
 END_TEST
@@ -90,9 +90,7 @@ START_TEST(test_cpuid_real_features)
 	guint32 eax;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_features"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	c = get_cpuid(fd, KVM_GET_SUPPORTED_CPUID);
@@ -100,14 +98,14 @@ START_TEST(test_cpuid_real_features)
 	for (guint i = 0; i < hc_cpuid_features_len; i++) {
 		const HcCpuidFeature *f = &hc_cpuid_features[i];
 		g_autofree char *id = g_strdup_printf("cpu.feature.%s", f->name);
-		const HcCapability *cap = hc_kvm_test_find(res, id);
+		const HcCapability *cap = hc_probe_test_get(res, id);
 		guint32 reg = cpuid_reg(c, f->leaf, f->subleaf, f->reg, &found);
 		gboolean set = found && (reg & f->mask) == f->mask;
 
-		ck_assert_msg(hc_kvm_test_bool(cap) == set,
+		ck_assert_msg(hc_probe_test_bool(cap) == set,
 			      "%s: probe %d, KVM_GET_SUPPORTED_CPUID leaf %#x.%u reg %#x mask %#x",
 			      id,
-			      hc_kvm_test_bool(cap),
+			      hc_probe_test_bool(cap),
 			      f->leaf,
 			      f->subleaf,
 			      reg,
@@ -120,12 +118,12 @@ START_TEST(test_cpuid_real_features)
 	ck_assert_uint_ge(supported, 5);
 	eax = cpuid_reg(c, 0x80000008, 0, HC_CPUID_EAX, &found);
 	ck_assert(found);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.phys_bits")), eax & 0xff);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.virt_bits")),
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "cpu.phys_bits")), eax & 0xff);
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "cpu.virt_bits")),
 			 (eax >> 8) & 0xff);
 	eax = cpuid_reg(c, 0xD, 0, HC_CPUID_EAX, &found);
 	ck_assert(found);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "cpu.xsave.xcr0")) & 0xffffffff,
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "cpu.xsave.xcr0")) & 0xffffffff,
 			 eax);
 }
 END_TEST
@@ -137,14 +135,12 @@ START_TEST(test_cpuid_real_emulated)
 	g_autofree const char **names = NULL;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_emulated"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	c = get_cpuid(fd, KVM_GET_EMULATED_CPUID);
 	close(fd);
-	names = g_variant_get_strv(hc_kvm_test_find(res, "cpu.emulated")->value, NULL);
+	names = g_variant_get_strv(hc_probe_test_get(res, "cpu.emulated")->value, NULL);
 	for (guint i = 0; i < hc_cpuid_features_len; i++) {
 		const HcCpuidFeature *f = &hc_cpuid_features[i];
 		gboolean found;
@@ -168,29 +164,27 @@ START_TEST(test_cpuid_real_msrs)
 	const HcCapability *cap;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_msrs"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	cap = hc_kvm_test_find(res, "cpu.msr.arch_capabilities");
+	cap = hc_probe_test_get(res, "cpu.msr.arch_capabilities");
 	if (ioctl(fd, KVM_GET_MSRS, &msr) != 1) {
 		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
 		close(fd);
 		return;
 	}
-	ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), msr.entry.data);
+	ck_assert_uint_eq((guint64)hc_probe_test_int(cap), msr.entry.data);
 	for (guint i = 0; i < hc_arch_capabilities_bits_len; i++) {
 		g_autofree char *id = g_strdup_printf("cpu.msr.arch_capabilities.%s",
 						      hc_arch_capabilities_bits[i].name);
 
-		ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, id)),
+		ck_assert_int_eq(hc_probe_test_bool(hc_probe_test_get(res, id)),
 				 (msr.entry.data >> hc_arch_capabilities_bits[i].bit) & 1);
 	}
 	msr.entry.index = 0x8B;
 	if (ioctl(fd, KVM_GET_MSRS, &msr) == 1)
 		ck_assert_uint_eq(
-		    (guint64)hc_kvm_test_int(hc_kvm_test_find(res, "cpu.msr.ucode_rev")),
+		    (guint64)hc_probe_test_int(hc_probe_test_get(res, "cpu.msr.ucode_rev")),
 		    msr.entry.data);
 	close(fd);
 }
@@ -198,15 +192,15 @@ END_TEST
 
 START_TEST(test_cpuid_not_a_device)
 {
-	g_autofree char *root = hc_kvm_test_fixture("kvm-not-a-device");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_cpuid, root);
+	g_autofree char *root = hc_probe_test_fixture("kvm-not-a-device");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_cpuid, root);
 	const char *const ids[] = {"cpu.xsave.guest_supported",
 				   "cpu.amx.guest_perm",
 				   "kvm.pmu",
 				   "cpu.msr.vmx.basic"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
-		const HcCapability *cap = hc_kvm_test_find(res, ids[i]);
+		const HcCapability *cap = hc_probe_test_get(res, ids[i]);
 
 		ck_assert_msg(cap->state == HC_CAP_STATE_UNKNOWN, "%s: %s", ids[i], cap->reason);
 		ck_assert_ptr_nonnull(strstr(cap->reason, "/dev/kvm"));
@@ -249,13 +243,11 @@ START_TEST(test_cpuid_real_vmx_msrs)
 	g_autoptr(HcProbeResult) res = NULL;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_vmx_msrs"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	for (guint i = 0; i < G_N_ELEMENTS(vmx); i++) {
-		const HcCapability *cap = hc_kvm_test_find(res, vmx[i].id);
+		const HcCapability *cap = hc_probe_test_get(res, vmx[i].id);
 		struct {
 			struct kvm_msrs hdr;
 			struct kvm_msr_entry entry;
@@ -272,7 +264,7 @@ START_TEST(test_cpuid_real_vmx_msrs)
 		}
 		ck_assert_int_eq(ioctl(fd, KVM_GET_MSRS, &msr), 1);
 		ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
-		ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), msr.entry.data);
+		ck_assert_uint_eq((guint64)hc_probe_test_int(cap), msr.entry.data);
 	}
 	close(fd);
 }
@@ -290,33 +282,31 @@ START_TEST(test_cpuid_real_guest_xsave)
 	};
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_guest_xsave"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	cap = hc_kvm_test_find(res, "cpu.xsave.guest_supported");
+	cap = hc_probe_test_get(res, "cpu.xsave.guest_supported");
 	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_ATTRIBUTES) <= 0 ||
 	    ioctl(fd, KVM_GET_DEVICE_ATTR, &attr) < 0) {
 		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
 	} else {
-		ck_assert_uint_eq((guint64)hc_kvm_test_int(cap), mask);
+		ck_assert_uint_eq((guint64)hc_probe_test_int(cap), mask);
 		/* the guest XCR0 can never be less than what KVM_GET_SUPPORTED_CPUID leaf 0xD
 		 * reports */
 		ck_assert_uint_eq(
-		    (guint64)hc_kvm_test_int(hc_kvm_test_find(res, "cpu.xsave.xcr0")) & ~mask,
+		    (guint64)hc_probe_test_int(hc_probe_test_get(res, "cpu.xsave.xcr0")) & ~mask,
 		    0);
 	}
 	close(fd);
 
 	/* the probe ran in this process (no vCPU yet): a grant is ours now */
-	cap = hc_kvm_test_find(res, "cpu.amx.guest_perm");
+	cap = hc_probe_test_get(res, "cpu.amx.guest_perm");
 	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supp) < 0 || !(supp & (1u << 18))) {
 		ck_assert_int_ne(cap->state, HC_CAP_STATE_SUPPORTED);
 		return;
 	}
 	ck_assert_msg(cap->state == HC_CAP_STATE_SUPPORTED, "%s", cap->reason);
-	ck_assert(hc_kvm_test_bool(cap));
+	ck_assert(hc_probe_test_bool(cap));
 	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm), 0);
 	ck_assert_uint_ne(perm & (1u << 18), 0);
 }
@@ -330,16 +320,14 @@ START_TEST(test_cpuid_real_amx_after_vcpu)
 	guint64 supp = 0, perm = 0;
 	int kvm, vm, vcpu;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_amx_after_vcpu"))
-		return;
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(kvm, 0);
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	ck_assert_int_ge(vm, 0);
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	ck_assert_int_ge(vcpu, 0);
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
-	cap = hc_kvm_test_find(res, "cpu.amx.guest_perm");
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
+	cap = hc_probe_test_get(res, "cpu.amx.guest_perm");
 	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, &perm), 0);
 	ck_assert_int_eq(syscall(SYS_arch_prctl, ARCH_GET_XCOMP_SUPP, &supp), 0);
 	if (!(supp & (1u << 18))) {
@@ -366,15 +354,13 @@ START_TEST(test_cpuid_real_pmu)
 	guint32 version;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_pmu"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
-	pmu = hc_kvm_test_find(res, "kvm.pmu");
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
+	pmu = hc_probe_test_get(res, "kvm.pmu");
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	cpuid = get_cpuid(fd, KVM_GET_SUPPORTED_CPUID);
 	version = cpuid_reg(cpuid, 0xA, 0, HC_CPUID_EAX, &found) & 0xff;
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "kvm.pmu.version")), version);
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "kvm.pmu.version")), version);
 	if (g_file_get_contents("/sys/module/kvm/parameters/enable_pmu", &param, NULL, NULL) &&
 	    (param[0] == 'N' || param[0] == '0')) {
 		ck_assert_int_eq(pmu->state, HC_CAP_STATE_DISABLED);
@@ -455,8 +441,6 @@ START_TEST(test_cpuid_real_unanswerable)
 	const HcCapability *cap;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_cpuid_real_unanswerable"))
-		return;
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	ck_assert(ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) == 0 || errno == E2BIG);
@@ -467,8 +451,8 @@ START_TEST(test_cpuid_real_unanswerable)
 	for (guint i = 0; i < list->nmsrs; i++)
 		ck_assert_msg(list->indices[i] != 0xCF,
 			      "KVM lists MSR 0xCF as a feature MSR now: read split-lock-detect");
-	res = hc_kvm_test_run(&hc_probe_cpuid, NULL);
-	cap = hc_kvm_test_find(res, "cpu.feature.split-lock-detect");
+	res = hc_probe_test_run(&hc_probe_cpuid, NULL);
+	cap = hc_probe_test_get(res, "cpu.feature.split-lock-detect");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
 	ck_assert_ptr_nonnull(strstr(cap->reason, "MSR 0xCF"));
 	ck_assert_ptr_nonnull(strstr(cap->reason, "KVM_GET_MSR_FEATURE_INDEX_LIST"));
@@ -480,25 +464,27 @@ cpuid_suite(void)
 {
 	Suite *s = suite_create("probe-cpuid");
 	TCase *tc = tcase_create("cpuid");
+	TCase *real = hc_probe_test_tcase_kvm("real");
 
 	tcase_add_test(tc, test_cpuid_table_names);
 	tcase_add_test(tc, test_cpuid_table_knights_mill);
-	tcase_add_test(tc, test_cpuid_real_unanswerable);
 	tcase_add_test(tc, test_cpuid_no_device);
-	tcase_add_test(tc, test_cpuid_real_features);
-	tcase_add_test(tc, test_cpuid_real_emulated);
-	tcase_add_test(tc, test_cpuid_real_msrs);
 	tcase_add_test(tc, test_cpuid_not_a_device);
-	tcase_add_test(tc, test_cpuid_real_vmx_msrs);
-	tcase_add_test(tc, test_cpuid_real_guest_xsave);
-	tcase_add_test(tc, test_cpuid_real_amx_after_vcpu);
-	tcase_add_test(tc, test_cpuid_real_pmu);
+	tcase_add_test(real, test_cpuid_real_unanswerable);
+	tcase_add_test(real, test_cpuid_real_features);
+	tcase_add_test(real, test_cpuid_real_emulated);
+	tcase_add_test(real, test_cpuid_real_msrs);
+	tcase_add_test(real, test_cpuid_real_vmx_msrs);
+	tcase_add_test(real, test_cpuid_real_guest_xsave);
+	tcase_add_test(real, test_cpuid_real_amx_after_vcpu);
+	tcase_add_test(real, test_cpuid_real_pmu);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, real);
 	return s;
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return hc_kvm_test_main(cpuid_suite());
+	return hc_probe_test_main(cpuid_suite(), argc, argv);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "declarative/hc-probe-declarative.h"
 
 static const char site_low[] =
@@ -62,11 +62,11 @@ make_sysroot(void)
 {
 	char *root = g_dir_make_tmp("hc-decl-root-XXXXXX", NULL);
 
-	hc_dev_test_write(root, "sys/module/kvm/parameters/halt_poll_ns", "200000\n");
-	hc_dev_test_write(root, "sys/module/kvm/parameters/nested", "N\n");
-	hc_dev_test_write(root, "etc/os-release", "NAME=\"Debian\"\nVERSION_ID=\"12\"\n");
-	hc_dev_test_write(root, "proc/sys/vm/swappiness", "60\n");
-	hc_dev_test_write(root, "proc/placeholder", "");
+	hc_probe_test_write(root, "sys/module/kvm/parameters/halt_poll_ns", "200000\n");
+	hc_probe_test_write(root, "sys/module/kvm/parameters/nested", "N\n");
+	hc_probe_test_write(root, "etc/os-release", "NAME=\"Debian\"\nVERSION_ID=\"12\"\n");
+	hc_probe_test_write(root, "proc/sys/vm/swappiness", "60\n");
+	hc_probe_test_write(root, "proc/placeholder", "");
 	write_gzip(root, "proc/config.gz", "CONFIG_TUN=m\n# CONFIG_KVM_AMD_SEV is not set\n");
 	return root;
 }
@@ -74,7 +74,7 @@ make_sysroot(void)
 static const char *
 str_value(const HcProbeResult *res, const char *id)
 {
-	const HcCapability *cap = hc_dev_test_get(res, id);
+	const HcCapability *cap = hc_probe_test_get(res, id);
 
 	ck_assert_msg(cap->value != NULL, "%s has no value: %s", id, cap->reason);
 	return g_variant_get_string(cap->value, NULL);
@@ -88,28 +88,28 @@ START_TEST(test_declarative_kinds_and_override)
 	const char *dirs[] = {low, high, NULL};
 	g_autoptr(HcProbeResult) res = NULL;
 
-	hc_dev_test_write(low, "probes.d/site.json", site_low);
-	hc_dev_test_write(high, "probes.d/site.json", site_high);
-	hc_dev_test_write(high, "probes.d/ignored.json.sample", bad_entries);
-	res = hc_dev_test_run_full(&hc_probe_declarative, root, NULL, dirs);
+	hc_probe_test_write(low, "probes.d/site.json", site_low);
+	hc_probe_test_write(high, "probes.d/site.json", site_high);
+	hc_probe_test_write(high, "probes.d/ignored.json.sample", bad_entries);
+	res = hc_probe_test_run_full(&hc_probe_declarative, root, NULL, dirs);
 
-	hc_dev_test_assert_complete(&hc_probe_declarative, res);
+	hc_probe_test_assert_complete(&hc_probe_declarative, res);
 	/* the later dir's site.json replaced the earlier one */
-	ck_assert_ptr_null(hc_dev_test_find(res, "site.low.only"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, "site.halt_poll"), 200000);
-	ck_assert_int_eq(hc_dev_test_get(res, "site.nested")->state, HC_CAP_STATE_DISABLED);
-	ck_assert_int_eq(hc_dev_test_get(res, "site.nomod")->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_ptr_null(hc_probe_test_find(res, "site.low.only"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, "site.halt_poll"), 200000);
+	ck_assert_int_eq(hc_probe_test_get(res, "site.nested")->state, HC_CAP_STATE_DISABLED);
+	ck_assert_int_eq(hc_probe_test_get(res, "site.nomod")->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(str_value(res, "site.os.version"), "12");
-	ck_assert_int_eq(hc_dev_test_get(res, "site.hugepages")->state, HC_CAP_STATE_UNSUPPORTED);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "site.swappiness"), 60);
+	ck_assert_int_eq(hc_probe_test_get(res, "site.hugepages")->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "site.swappiness"), 60);
 	ck_assert_str_eq(str_value(res, "site.cfg.tun"), "m");
-	ck_assert_int_eq(hc_dev_test_get(res, "site.cfg.sev")->state, HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "site.cfg.sev")->state, HC_CAP_STATE_UNSUPPORTED);
 	/* .sample files are not loaded */
-	ck_assert_ptr_null(hc_dev_test_find(res, "site.ok"));
-	ck_assert_ptr_null(hc_dev_test_find(res, "site.probes_d.ignored"));
-	hc_dev_test_rm_rf(root);
-	hc_dev_test_rm_rf(low);
-	hc_dev_test_rm_rf(high);
+	ck_assert_ptr_null(hc_probe_test_find(res, "site.ok"));
+	ck_assert_ptr_null(hc_probe_test_find(res, "site.probes_d.ignored"));
+	hc_probe_test_rm_rf(root);
+	hc_probe_test_rm_rf(low);
+	hc_probe_test_rm_rf(high);
 }
 END_TEST
 
@@ -123,24 +123,25 @@ START_TEST(test_declarative_bad_entries_are_reported)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *cap;
 
-	hc_dev_test_write(dir, "probes.d/Bad Site.json", bad_entries);
-	hc_dev_test_write(dir, "probes.d/broken.json", "{\"probes\": [");
-	res = hc_dev_test_run_full(&hc_probe_declarative, root, NULL, dirs);
+	hc_probe_test_write(dir, "probes.d/Bad Site.json", bad_entries);
+	hc_probe_test_write(dir, "probes.d/broken.json", "{\"probes\": [");
+	res = hc_probe_test_run_full(&hc_probe_declarative, root, NULL, dirs);
 
 	/* the good entry still ran */
-	ck_assert_int_eq(hc_dev_test_get(res, "site.ok")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_ptr_null(hc_dev_test_find(res, "kvm.present"));
-	cap = hc_dev_test_get(res, "site.probes_d.bad_site");
+	ck_assert_int_eq(hc_probe_test_get(res, "site.ok")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_ptr_null(hc_probe_test_find(res, "kvm.present"));
+	cap = hc_probe_test_get(res, "site.probes_d.bad_site");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
 	want = g_strdup_printf("file %s: $.probes[1].id: must be a valid id under \"site.\"; "
 			       "$.probes[2].kind: unknown kind \"exec\"",
 			       bad_path);
 	ck_assert_str_eq(cap->reason, want);
-	ck_assert_int_eq(hc_dev_test_get(res, "site.probes_d.broken")->state, HC_CAP_STATE_UNKNOWN);
-	ck_assert_int_eq(hc_dev_test_get(res, "site.probes_d.files")->state,
+	ck_assert_int_eq(hc_probe_test_get(res, "site.probes_d.broken")->state,
+			 HC_CAP_STATE_UNKNOWN);
+	ck_assert_int_eq(hc_probe_test_get(res, "site.probes_d.files")->state,
 			 HC_CAP_STATE_SUPPORTED);
-	hc_dev_test_rm_rf(root);
-	hc_dev_test_rm_rf(dir);
+	hc_probe_test_rm_rf(root);
+	hc_probe_test_rm_rf(dir);
 }
 END_TEST
 
@@ -157,19 +158,19 @@ START_TEST(test_declarative_boot_config_and_no_files)
 
 	ck_assert_int_eq(uname(&uts), 0);
 	boot = g_strdup_printf("boot/config-%s", uts.release);
-	hc_dev_test_write(root, boot, "CONFIG_TUN=y\n");
-	hc_dev_test_write(dir,
-			  "probes.d/cfg.json",
-			  "{\"probes\": [{\"id\": \"site.tun\", \"kind\": \"kernel-config\","
-			  " \"option\": \"CONFIG_TUN\"}]}");
-	res = hc_dev_test_run_full(&hc_probe_declarative, root, NULL, dirs);
+	hc_probe_test_write(root, boot, "CONFIG_TUN=y\n");
+	hc_probe_test_write(dir,
+			    "probes.d/cfg.json",
+			    "{\"probes\": [{\"id\": \"site.tun\", \"kind\": \"kernel-config\","
+			    " \"option\": \"CONFIG_TUN\"}]}");
+	res = hc_probe_test_run_full(&hc_probe_declarative, root, NULL, dirs);
 	ck_assert_str_eq(str_value(res, "site.tun"), "y");
 
-	empty = hc_dev_test_run_full(&hc_probe_declarative, root, NULL, none);
-	ck_assert_int_eq(hc_dev_test_get(empty, "site.probes_d.files")->state,
+	empty = hc_probe_test_run_full(&hc_probe_declarative, root, NULL, none);
+	ck_assert_int_eq(hc_probe_test_get(empty, "site.probes_d.files")->state,
 			 HC_CAP_STATE_UNSUPPORTED);
-	hc_dev_test_rm_rf(root);
-	hc_dev_test_rm_rf(dir);
+	hc_probe_test_rm_rf(root);
+	hc_probe_test_rm_rf(dir);
 }
 END_TEST
 
@@ -187,12 +188,12 @@ START_TEST(test_declarative_example_is_valid)
 	g_autoptr(HcProbeResult) res = NULL;
 
 	ck_assert(g_file_get_contents(src, &text, NULL, NULL));
-	hc_dev_test_write(dir, "probes.d/example.json", text);
-	res = hc_dev_test_run_full(&hc_probe_declarative, NULL, NULL, dirs);
-	ck_assert_ptr_null(hc_dev_test_find(res, "site.probes_d.example"));
-	ck_assert_ptr_nonnull(hc_dev_test_find(res, "site.vm.swappiness"));
-	ck_assert_ptr_nonnull(hc_dev_test_find(res, "site.kernel.config.vhost_net"));
-	hc_dev_test_rm_rf(dir);
+	hc_probe_test_write(dir, "probes.d/example.json", text);
+	res = hc_probe_test_run_full(&hc_probe_declarative, NULL, NULL, dirs);
+	ck_assert_ptr_null(hc_probe_test_find(res, "site.probes_d.example"));
+	ck_assert_ptr_nonnull(hc_probe_test_find(res, "site.vm.swappiness"));
+	ck_assert_ptr_nonnull(hc_probe_test_find(res, "site.kernel.config.vhost_net"));
+	hc_probe_test_rm_rf(dir);
 }
 END_TEST
 
@@ -211,13 +212,7 @@ declarative_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(declarative_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(declarative_suite(), argc, argv);
 }

@@ -8,37 +8,37 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "hc-kvm-test.h"
+#include "hc-probe-test.h"
 
 extern const HcProbeInfo hc_probe_host;
 
 START_TEST(test_host_real_uname)
 {
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_host, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_host, NULL);
 	g_autofree char *boot_id = NULL;
 	struct utsname uts;
 
 	ck_assert_int_eq(uname(&uts), 0);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.kernel.release")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.kernel.release")),
 			 uts.release);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.kernel.version")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.kernel.version")),
 			 uts.version);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.arch")), uts.machine);
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.arch")), uts.machine);
 	ck_assert(g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL));
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.boot_id")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.boot_id")),
 			 g_strstrip(boot_id));
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "host.cpu.count")),
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "host.cpu.count")),
 			 sysconf(_SC_NPROCESSORS_ONLN));
 }
 END_TEST
 
 START_TEST(test_host_real_microcode)
 {
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_host, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_host, NULL);
 	g_autofree char *cpuinfo = NULL;
 	g_auto(GStrv) lines = NULL;
 	g_autofree const char **reported = NULL;
-	const HcCapability *cap = hc_kvm_test_find(res, "host.microcode");
+	const HcCapability *cap = hc_probe_test_get(res, "host.microcode");
 	guint seen = 0;
 
 	ck_assert(g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL));
@@ -81,12 +81,12 @@ END_TEST
 START_TEST(test_host_real_vulnerabilities)
 {
 	const char *dir_path = "/sys/devices/system/cpu/vulnerabilities";
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_host, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_host, NULL);
 	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
 	const char *name;
 
 	if (dir == NULL) {
-		ck_assert_int_eq(hc_kvm_test_find(res, "host.vulnerabilities")->state,
+		ck_assert_int_eq(hc_probe_test_get(res, "host.vulnerabilities")->state,
 				 HC_CAP_STATE_UNSUPPORTED);
 		return;
 	}
@@ -96,17 +96,18 @@ START_TEST(test_host_real_vulnerabilities)
 		g_autofree char *status = NULL;
 
 		ck_assert(g_file_get_contents(path, &status, NULL, NULL));
-		ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, id)), g_strstrip(status));
+		ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, id)),
+				 g_strstrip(status));
 	}
 }
 END_TEST
 
 START_TEST(test_host_fixture_sev_host)
 {
-	g_autofree char *root = hc_kvm_test_fixture("sev-host");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_host, root);
-	const HcCapability *mc = hc_kvm_test_find(res, "host.microcode");
-	const HcCapability *hp = hc_kvm_test_find(res, "host.cmdline.hugepagesz");
+	g_autofree char *root = hc_probe_test_fixture("sev-host");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_host, root);
+	const HcCapability *mc = hc_probe_test_get(res, "host.microcode");
+	const HcCapability *hp = hc_probe_test_get(res, "host.cmdline.hugepagesz");
 	g_autofree const char **codes = g_variant_get_strv(mc->value, NULL);
 	g_autofree const char **sizes = g_variant_get_strv(hp->value, NULL);
 
@@ -120,43 +121,45 @@ START_TEST(test_host_fixture_sev_host)
 	ck_assert_uint_eq(g_strv_length((char **)sizes), 2);
 	ck_assert_str_eq(sizes[0], "2M");
 	ck_assert_str_eq(sizes[1], "1G");
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.cmdline.tsx")), "off");
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.cmdline.tsx")), "off");
 	ck_assert_str_eq(
-	    hc_kvm_test_string(hc_kvm_test_find(res, "host.cmdline.default_hugepagesz")),
+	    hc_probe_test_string(hc_probe_test_get(res, "host.cmdline.default_hugepagesz")),
 	    "1G");
 	/* "kvm-amd.sev_es" is the same parameter as "kvm_amd.sev_es" */
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.cmdline.kvm_amd.sev_es")),
-			 "1");
-	ck_assert_int_eq(hc_kvm_test_find(res, "host.cmdline.mitigations")->state,
+	ck_assert_str_eq(
+	    hc_probe_test_string(hc_probe_test_get(res, "host.cmdline.kvm_amd.sev_es")),
+	    "1");
+	ck_assert_int_eq(hc_probe_test_get(res, "host.cmdline.mitigations")->state,
 			 HC_CAP_STATE_UNSUPPORTED);
-	ck_assert_int_eq(hc_kvm_test_find(res, "host.cmdline.nosmt")->state,
+	ck_assert_int_eq(hc_probe_test_get(res, "host.cmdline.nosmt")->state,
 			 HC_CAP_STATE_SUPPORTED);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.cpu.vendor")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.cpu.vendor")),
 			 "AuthenticAMD");
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "host.cpu.family")), 25);
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.kernel.release")),
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "host.cpu.family")), 25);
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.kernel.release")),
 			 "6.1.0-18-amd64");
 	/* the fixture has no vulnerabilities directory: said so, not dropped */
-	ck_assert_int_eq(hc_kvm_test_find(res, "host.vulnerabilities")->state,
+	ck_assert_int_eq(hc_probe_test_get(res, "host.vulnerabilities")->state,
 			 HC_CAP_STATE_UNSUPPORTED);
 }
 END_TEST
 
 START_TEST(test_host_fixture_captured)
 {
-	g_autofree char *root = hc_kvm_test_fixture("pvm-xeon-6.18");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_host, root);
-	const HcCapability *vuln = hc_kvm_test_find(res, "host.vulnerabilities");
+	g_autofree char *root = hc_probe_test_fixture("pvm-xeon-6.18");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_host, root);
+	const HcCapability *vuln = hc_probe_test_get(res, "host.vulnerabilities");
 	g_autofree const char **names = g_variant_get_strv(vuln->value, NULL);
 
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.cmdline.mitigations")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.cmdline.mitigations")),
 			 "auto,no_guest_host,no_guest_guest");
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.kernel.release")),
+	ck_assert_str_eq(hc_probe_test_string(hc_probe_test_get(res, "host.kernel.release")),
 			 "6.18.44-fc-v769");
 	ck_assert(g_strv_contains(names, "retbleed"));
 	ck_assert(!g_strv_contains(names, "meltdown"));
-	ck_assert_str_eq(hc_kvm_test_string(hc_kvm_test_find(res, "host.vulnerabilities.meltdown")),
-			 "Not affected");
+	ck_assert_str_eq(
+	    hc_probe_test_string(hc_probe_test_get(res, "host.vulnerabilities.meltdown")),
+	    "Not affected");
 	/* every declared id got a finding from the probe itself */
 	for (guint i = 0; i < res->capabilities->len; i++) {
 		const HcCapability *cap = g_ptr_array_index(res->capabilities, i);
@@ -182,7 +185,7 @@ host_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return hc_kvm_test_main(host_suite());
+	return hc_probe_test_main(host_suite(), argc, argv);
 }

@@ -13,32 +13,32 @@
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "io/hc-probe-io.h"
 
 START_TEST(test_io_uring_matches_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_io, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_io, NULL);
 	struct io_uring_params params;
 	int fd;
 
-	hc_dev_test_assert_complete(&hc_probe_io, res);
+	hc_probe_test_assert_complete(&hc_probe_io, res);
 	memset(&params, 0, sizeof(params));
 	fd = (int)syscall(__NR_io_uring_setup, 4, &params);
-	ck_assert_int_eq(hc_dev_test_get(res, "io.io_uring")->state == HC_CAP_STATE_SUPPORTED,
+	ck_assert_int_eq(hc_probe_test_get(res, "io.io_uring")->state == HC_CAP_STATE_SUPPORTED,
 			 fd >= 0);
 	if (fd < 0)
 		return;
 	close(fd);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "io.io_uring.features"), params.features);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "io.io_uring.features"), params.features);
 	/* IORING_OP_NOP (0) and READV (1) exist on every io_uring kernel */
-	ck_assert_int_ge(hc_dev_test_get_int(res, "io.io_uring.ops"), 2);
+	ck_assert_int_ge(hc_probe_test_get_int(res, "io.io_uring.ops"), 2);
 }
 END_TEST
 
 START_TEST(test_io_aio_and_zerocopy_match_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_io, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_io, NULL);
 	aio_context_t aio = 0;
 	gboolean aio_ok = syscall(__NR_io_setup, 1, &aio) == 0;
 	int one = 1;
@@ -50,28 +50,29 @@ START_TEST(test_io_aio_and_zerocopy_match_kernel)
 	ck_assert_int_ge(sock, 0);
 	zc_ok = setsockopt(sock, SOL_SOCKET, 60, &one, sizeof(one)) == 0;
 	close(sock);
-	ck_assert_int_eq(hc_dev_test_get(res, "io.linux_aio")->state == HC_CAP_STATE_SUPPORTED,
+	ck_assert_int_eq(hc_probe_test_get(res, "io.linux_aio")->state == HC_CAP_STATE_SUPPORTED,
 			 aio_ok);
-	ck_assert_int_eq(hc_dev_test_get(res, "net.msg_zerocopy")->state == HC_CAP_STATE_SUPPORTED,
+	ck_assert_int_eq(hc_probe_test_get(res, "net.msg_zerocopy")->state ==
+			     HC_CAP_STATE_SUPPORTED,
 			 zc_ok);
 }
 END_TEST
 
 START_TEST(test_io_sysctls_from_fixtures)
 {
-	g_autofree char *pvm = hc_dev_test_fixture("debian12-pvm");
-	g_autofree char *bare = hc_dev_test_fixture("no-devices");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_io, pvm);
-	g_autoptr(HcProbeResult) old = hc_dev_test_run(&hc_probe_io, bare);
+	g_autofree char *pvm = hc_probe_test_fixture("debian12-pvm");
+	g_autofree char *bare = hc_probe_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_io, pvm);
+	g_autoptr(HcProbeResult) old = hc_probe_test_run(&hc_probe_io, bare);
 	const HcCapability *cap;
 
-	ck_assert_int_eq(hc_dev_test_get_int(res, "fs.aio_max_nr"), 65536);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "kernel.io_uring_disabled"), 0);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "fs.aio_max_nr"), 65536);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "kernel.io_uring_disabled"), 0);
 	/* before 6.6 there is no io_uring_disabled knob */
-	cap = hc_dev_test_get(old, "kernel.io_uring_disabled");
+	cap = hc_probe_test_get(old, "kernel.io_uring_disabled");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(cap->reason, "/proc/sys/kernel/io_uring_disabled: no such sysctl");
-	hc_dev_test_assert_complete(&hc_probe_io, old);
+	hc_probe_test_assert_complete(&hc_probe_io, old);
 }
 END_TEST
 
@@ -89,13 +90,7 @@ io_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(io_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(io_suite(), argc, argv);
 }

@@ -13,35 +13,36 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "kvm/hc-kvm-caps.h"
-#include "hc-kvm-test.h"
+#include "hc-probe-test.h"
 
 extern const HcProbeInfo hc_probe_kvm;
 
 START_TEST(test_kvm_no_device)
 {
-	g_autofree char *root = hc_kvm_test_fixture("no-kvm");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_kvm, root);
+	g_autofree char *root = hc_probe_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_kvm, root);
 
 	/* every id, including every cap, says why: the node does not exist */
-	hc_kvm_test_all_ids(&hc_probe_kvm,
-			    res,
-			    HC_CAP_STATE_UNSUPPORTED,
-			    "open /dev/kvm: No such file or directory");
+	hc_probe_test_assert_all_in_state(&hc_probe_kvm,
+					  res,
+					  HC_CAP_STATE_UNSUPPORTED,
+					  "open /dev/kvm: No such file or directory");
 	ck_assert_uint_ge(res->capabilities->len, 2 * hc_kvm_caps_len);
 }
 END_TEST
 
 START_TEST(test_kvm_not_a_device)
 {
-	g_autofree char *root = hc_kvm_test_fixture("kvm-not-a-device");
-	g_autoptr(HcProbeResult) res = hc_kvm_test_run(&hc_probe_kvm, root);
+	g_autofree char *root = hc_probe_test_fixture("kvm-not-a-device");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_kvm, root);
 	g_autofree char *expected =
 	    g_strdup_printf("KVM_GET_API_VERSION on /dev/kvm: %s", g_strerror(ENOTTY));
 
-	hc_kvm_test_all_ids(&hc_probe_kvm, res, HC_CAP_STATE_UNKNOWN, expected);
+	hc_probe_test_assert_all_in_state(&hc_probe_kvm, res, HC_CAP_STATE_UNKNOWN, expected);
 }
 END_TEST
 
@@ -52,18 +53,16 @@ START_TEST(test_kvm_real_present)
 	int fd;
 	int vm;
 
-	if (!hc_kvm_test_have_kvm("test_kvm_real_present"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	res = hc_probe_test_run(&hc_probe_kvm, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(hc_kvm_test_int(hc_kvm_test_find(res, "kvm.api_version")),
+	ck_assert_int_eq(hc_probe_test_int(hc_probe_test_get(res, "kvm.api_version")),
 			 ioctl(fd, KVM_GET_API_VERSION, 0));
 	vm = ioctl(fd, KVM_CREATE_VM, 0);
-	present = hc_kvm_test_find(res, "kvm.present");
+	present = hc_probe_test_get(res, "kvm.present");
 	ck_assert_int_eq(present->state,
 			 vm >= 0 ? HC_CAP_STATE_SUPPORTED : HC_CAP_STATE_UNSUPPORTED);
-	ck_assert_int_eq(hc_kvm_test_bool(present), vm >= 0);
+	ck_assert_int_eq(hc_probe_test_bool(present), vm >= 0);
 	if (vm >= 0)
 		close(vm);
 	close(fd);
@@ -73,44 +72,47 @@ END_TEST
 START_TEST(test_kvm_real_access_denied)
 {
 	g_autoptr(HcProbeResult) res = NULL;
+	g_autofree char *root = g_dir_make_tmp("hc-kvm-denied-XXXXXX", NULL);
+	g_autofree char *dev = NULL;
+	g_autofree char *node = NULL;
 	struct stat st;
 
-	if (!hc_kvm_test_have_kvm("test_kvm_real_access_denied"))
-		return;
-	/* Check runs each test in its own forked process, so dropping privileges here only
-	 * affects this test; it needs root to drop and a /dev/kvm closed to others */
+	/* a copy of the real device node, closed to others, in a sysroot of the test's own: the
+	 * host's /dev/kvm may be 0666. Check runs each test in its own forked process, so
+	 * dropping privileges here only affects this test */
+	ck_assert_msg(geteuid() == 0, "dropping to nobody needs root");
 	ck_assert_int_eq(stat("/dev/kvm", &st), 0);
-	if (geteuid() != 0 || (st.st_mode & S_IROTH) || (st.st_mode & S_IWOTH)) {
-		fprintf(stderr,
-			"SKIP test_kvm_real_access_denied: needs root and /dev/kvm without "
-			"access for others\n");
-		return;
-	}
+	ck_assert_ptr_nonnull(root);
+	dev = g_build_filename(root, "dev", NULL);
+	node = g_build_filename(dev, "kvm", NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(dev, 0755), 0);
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	ck_assert_int_eq(mknod(node, S_IFCHR | 0600, st.st_rdev), 0);
 	ck_assert_int_eq(setresgid(65534, 65534, 65534), 0);
 	ck_assert_int_eq(setgroups(0, NULL), 0);
 	ck_assert_int_eq(setresuid(65534, 65534, 65534), 0);
-	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	res = hc_probe_test_run(&hc_probe_kvm, root);
 	/* permission says nothing about the host's KVM: unknown, with the errno text */
-	hc_kvm_test_all_ids(&hc_probe_kvm,
-			    res,
-			    HC_CAP_STATE_UNKNOWN,
-			    "open /dev/kvm: Permission denied");
+	hc_probe_test_assert_all_in_state(&hc_probe_kvm,
+					  res,
+					  HC_CAP_STATE_UNKNOWN,
+					  "open /dev/kvm: Permission denied");
 }
 END_TEST
 
 static void
 check_cap(const HcProbeResult *res, const char *id, int expected)
 {
-	const HcCapability *cap = hc_kvm_test_find(res, id);
+	const HcCapability *cap = hc_probe_test_get(res, id);
 
 	ck_assert_msg(expected >= 0,
 		      "%s: KVM_CHECK_EXTENSION failed here: %s",
 		      id,
 		      g_strerror(errno));
-	ck_assert_msg(hc_kvm_test_int(cap) == expected,
+	ck_assert_msg(hc_probe_test_int(cap) == expected,
 		      "%s: probe says %" G_GINT64_FORMAT ", KVM_CHECK_EXTENSION says %d",
 		      id,
-		      hc_kvm_test_int(cap),
+		      hc_probe_test_int(cap),
 		      expected);
 	ck_assert_int_eq(cap->state,
 			 expected > 0 ? HC_CAP_STATE_SUPPORTED : HC_CAP_STATE_UNSUPPORTED);
@@ -122,9 +124,7 @@ START_TEST(test_kvm_real_caps)
 	int fd;
 	int vm;
 
-	if (!hc_kvm_test_have_kvm("test_kvm_real_caps"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	res = hc_probe_test_run(&hc_probe_kvm, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	vm = ioctl(fd, KVM_CREATE_VM, 0);
@@ -141,7 +141,7 @@ START_TEST(test_kvm_real_caps)
 	check_cap(res, "kvm.memslots", ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS));
 	check_cap(res, "kvm.x2apic_api", ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_X2APIC_API));
 	check_cap(res, "kvm.dirty_ring", ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING));
-	ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, "kvm.smm")),
+	ck_assert_int_eq(hc_probe_test_bool(hc_probe_test_get(res, "kvm.smm")),
 			 ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_X86_SMM) > 0);
 	close(vm);
 	close(fd);
@@ -156,16 +156,14 @@ START_TEST(test_kvm_real_vm_types)
 	int mask;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_kvm_real_vm_types"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
+	res = hc_probe_test_run(&hc_probe_kvm, NULL);
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	/* 235 = KVM_CAP_VM_TYPES, newer than this build host's headers */
 	mask = ioctl(fd, KVM_CHECK_EXTENSION, 235);
 	close(fd);
 	ck_assert_int_ge(mask, 0);
-	cap = hc_kvm_test_find(res, "kvm.vm_types");
+	cap = hc_probe_test_get(res, "kvm.vm_types");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 	names = g_variant_get_strv(cap->value, NULL);
 	/* the default VM type always exists, reported or not */
@@ -196,17 +194,15 @@ START_TEST(test_kvm_real_hyperv)
 	const HcCapability *relaxed;
 	int fd;
 
-	if (!hc_kvm_test_have_kvm("test_kvm_real_hyperv"))
-		return;
-	res = hc_kvm_test_run(&hc_probe_kvm, NULL);
-	relaxed = hc_kvm_test_find(res, "kvm.hyperv.relaxed");
+	res = hc_probe_test_run(&hc_probe_kvm, NULL);
+	relaxed = hc_probe_test_get(res, "kvm.hyperv.relaxed");
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_SYS_HYPERV_CPUID) <= 0) {
 		close(fd);
 		ck_assert_int_eq(relaxed->state, HC_CAP_STATE_UNSUPPORTED);
 		ck_assert_ptr_nonnull(strstr(relaxed->reason, "KVM_CAP_SYS_HYPERV_CPUID=191"));
-		ck_assert_int_eq(hc_kvm_test_find(res, "kvm.hyperv.evmcs")->state,
+		ck_assert_int_eq(hc_probe_test_get(res, "kvm.hyperv.evmcs")->state,
 				 HC_CAP_STATE_UNSUPPORTED);
 		return;
 	}
@@ -214,8 +210,8 @@ START_TEST(test_kvm_real_hyperv)
 	c->nent = 64;
 	ck_assert_int_eq(ioctl(fd, KVM_GET_SUPPORTED_HV_CPUID, c), 0);
 	close(fd);
-	ck_assert_int_eq(hc_kvm_test_bool(relaxed), (hv_reg(c, 0x40000004) >> 5) & 1);
-	ck_assert_int_eq(hc_kvm_test_bool(hc_kvm_test_find(res, "kvm.hyperv.vpindex")),
+	ck_assert_int_eq(hc_probe_test_bool(relaxed), (hv_reg(c, 0x40000004) >> 5) & 1);
+	ck_assert_int_eq(hc_probe_test_bool(hc_probe_test_get(res, "kvm.hyperv.vpindex")),
 			 (hv_reg(c, 0x40000003) >> 6) & 1);
 }
 END_TEST
@@ -225,7 +221,7 @@ kvm_suite(void)
 {
 	Suite *s = suite_create("probe-kvm");
 	TCase *fixtures = tcase_create("fixtures");
-	TCase *real = tcase_create("real");
+	TCase *real = hc_probe_test_tcase_kvm("real");
 
 	tcase_add_test(fixtures, test_kvm_no_device);
 	tcase_add_test(fixtures, test_kvm_not_a_device);
@@ -240,7 +236,7 @@ kvm_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return hc_kvm_test_main(kvm_suite());
+	return hc_probe_test_main(kvm_suite(), argc, argv);
 }

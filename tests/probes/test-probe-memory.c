@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "memory/hc-memory-hugepages.h"
 #include "memory/hc-probe-memory.h"
 
@@ -47,37 +47,37 @@ assert_strv(const HcCapability *cap, const char *const *want)
 
 START_TEST(test_memory_meminfo_matches_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_memory, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_memory, NULL);
 	g_autofree char *size = hc_memory_size_name((guint64)meminfo_value("Hugepagesize"));
 	g_autofree char *total_id = g_strdup_printf("mem.hugepages.%s.total", size);
 	g_autofree char *free_id = g_strdup_printf("mem.hugepages.%s.free", size);
 	g_autofree char *resv_id = g_strdup_printf("mem.hugepages.%s.resv", size);
 	g_autofree char *surp_id = g_strdup_printf("mem.hugepages.%s.surplus", size);
 
-	hc_dev_test_assert_complete(&hc_probe_memory, res);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.total_kib"), meminfo_value("MemTotal"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.swap_total_kib"),
+	hc_probe_test_assert_complete(&hc_probe_memory, res);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.total_kib"), meminfo_value("MemTotal"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.swap_total_kib"),
 			 meminfo_value("SwapTotal"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.default_kib"),
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.default_kib"),
 			 meminfo_value("Hugepagesize"));
 	/* HugePages_* in /proc/meminfo describe the default size */
-	ck_assert_int_eq(hc_dev_test_get_int(res, total_id), meminfo_value("HugePages_Total"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, free_id), meminfo_value("HugePages_Free"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, resv_id), meminfo_value("HugePages_Rsvd"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, surp_id), meminfo_value("HugePages_Surp"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, total_id), meminfo_value("HugePages_Total"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, free_id), meminfo_value("HugePages_Free"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, resv_id), meminfo_value("HugePages_Rsvd"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, surp_id), meminfo_value("HugePages_Surp"));
 }
 END_TEST
 
 START_TEST(test_memory_memfd_matches_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_memory, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_memory, NULL);
 	static const struct {
 		const char *id;
 		unsigned int shift;
 	} sizes[] = {{"mem.memfd.hugetlb.2m", 21}, {"mem.memfd.hugetlb.1g", 30}};
 
 	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
-		const HcCapability *cap = hc_dev_test_find(res, sizes[i].id);
+		const HcCapability *cap = hc_probe_test_find(res, sizes[i].id);
 		int fd = memfd_create("test", MFD_CLOEXEC | MFD_HUGETLB | (sizes[i].shift << 26));
 
 		if (fd >= 0)
@@ -94,37 +94,38 @@ END_TEST
 
 START_TEST(test_memory_two_numa_1g_fixture)
 {
-	g_autofree char *root = hc_dev_test_fixture("two-numa-1g");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_memory, root);
+	g_autofree char *root = hc_probe_test_fixture("two-numa-1g");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_memory, root);
 	static const char *const sizes[] = {"2m", "1g", NULL};
 	static const char *const mounts_1g[] = {"/srv/vm ram", NULL};
 	static const char *const mounts_2m[] = {"/dev/hugepages", NULL};
 
-	hc_dev_test_assert_complete(&hc_probe_memory, res);
-	assert_strv(hc_dev_test_get(res, "mem.hugepages.sizes"), sizes);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.1g.total"), 4);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.1g.free"), 3);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.1g.resv"), 1);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.1g.node0.free"), 2);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.1g.node1.free"), 1);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.hugepages.2m.node1.total"), 256);
-	assert_strv(hc_dev_test_get(res, "mem.hugetlbfs.1g.mounts"), mounts_1g);
-	assert_strv(hc_dev_test_get(res, "mem.hugetlbfs.2m.mounts"), mounts_2m);
-	ck_assert_int_eq(hc_dev_test_get(res, "mem.hugetlbfs.mounts")->state,
+	hc_probe_test_assert_complete(&hc_probe_memory, res);
+	assert_strv(hc_probe_test_get(res, "mem.hugepages.sizes"), sizes);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.1g.total"), 4);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.1g.free"), 3);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.1g.resv"), 1);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.1g.node0.free"), 2);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.1g.node1.free"), 1);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.hugepages.2m.node1.total"), 256);
+	assert_strv(hc_probe_test_get(res, "mem.hugetlbfs.1g.mounts"), mounts_1g);
+	assert_strv(hc_probe_test_get(res, "mem.hugetlbfs.2m.mounts"), mounts_2m);
+	ck_assert_int_eq(hc_probe_test_get(res, "mem.hugetlbfs.mounts")->state,
 			 HC_CAP_STATE_SUPPORTED);
-	ck_assert_int_eq(hc_dev_test_get(res, "mem.thp.enabled")->state, HC_CAP_STATE_DISABLED);
-	ck_assert_str_eq(g_variant_get_string(hc_dev_test_get(res, "mem.thp.enabled")->value, NULL),
-			 "never");
-	ck_assert_int_eq(hc_dev_test_get(res, "mem.ksm.run")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_str_eq(hc_dev_test_get(res, "vm.memfd_noexec")->reason,
+	ck_assert_int_eq(hc_probe_test_get(res, "mem.thp.enabled")->state, HC_CAP_STATE_DISABLED);
+	ck_assert_str_eq(
+	    g_variant_get_string(hc_probe_test_get(res, "mem.thp.enabled")->value, NULL),
+	    "never");
+	ck_assert_int_eq(hc_probe_test_get(res, "mem.ksm.run")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_str_eq(hc_probe_test_get(res, "vm.memfd_noexec")->reason,
 			 "/proc/sys/vm/memfd_noexec: no such sysctl");
 }
 END_TEST
 
 START_TEST(test_memory_no_devices_fixture)
 {
-	g_autofree char *root = hc_dev_test_fixture("no-devices");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_memory, root);
+	g_autofree char *root = hc_probe_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_memory, root);
 	static const char *const absent[] = {
 	    "mem.hugepages.sizes",
 	    "mem.thp.enabled",
@@ -132,12 +133,13 @@ START_TEST(test_memory_no_devices_fixture)
 	    "vm.memfd_noexec",
 	};
 
-	hc_dev_test_assert_complete(&hc_probe_memory, res);
+	hc_probe_test_assert_complete(&hc_probe_memory, res);
 	for (guint i = 0; i < G_N_ELEMENTS(absent); i++)
-		ck_assert_int_eq(hc_dev_test_get(res, absent[i])->state, HC_CAP_STATE_UNSUPPORTED);
-	ck_assert_ptr_null(hc_dev_test_find(res, "mem.hugepages.2m.total"));
-	ck_assert_int_eq(hc_dev_test_get_int(res, "mem.total_kib"), 24683656);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "vm.overcommit_ratio"), 50);
+		ck_assert_int_eq(hc_probe_test_get(res, absent[i])->state,
+				 HC_CAP_STATE_UNSUPPORTED);
+	ck_assert_ptr_null(hc_probe_test_find(res, "mem.hugepages.2m.total"));
+	ck_assert_int_eq(hc_probe_test_get_int(res, "mem.total_kib"), 24683656);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "vm.overcommit_ratio"), 50);
 }
 END_TEST
 
@@ -171,13 +173,7 @@ memory_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(memory_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(memory_suite(), argc, argv);
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "tap/hc-probe-tap.h"
 
 typedef struct {
@@ -64,9 +64,9 @@ START_TEST(test_tap_uso_matches_kernel)
 	TapTry t = tap_try(TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6);
 	const HcCapability *uso;
 
-	res = hc_dev_test_run(&hc_probe_tap, NULL);
-	hc_dev_test_assert_complete(&hc_probe_tap, res);
-	uso = hc_dev_test_get(res, "net.tap.uso");
+	res = hc_probe_test_run(&hc_probe_tap, NULL);
+	hc_probe_test_assert_complete(&hc_probe_tap, res);
+	uso = hc_probe_test_get(res, "net.tap.uso");
 	if (t.offload_errno == 0) {
 		ck_assert_str_eq(hc_cap_state_to_string(uso->state), "supported");
 		ck_assert_str_eq(uso->reason, "TUNSETOFFLOAD(CSUM|USO4|USO6): accepted");
@@ -77,7 +77,7 @@ START_TEST(test_tap_uso_matches_kernel)
 		ck_assert_str_eq(hc_cap_state_to_string(uso->state), "unsupported");
 		ck_assert_str_eq(uso->reason, want);
 	}
-	ck_assert_int_eq(hc_dev_test_get_int(res, "net.tun.features"), t.features);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "net.tun.features"), t.features);
 }
 END_TEST
 
@@ -96,12 +96,12 @@ START_TEST(test_tap_offloads_match_kernel)
 	    {"net.tap.udp_tunnel_gso", 0x83},
 	    {"net.tap.udp_tunnel_gso_csum", 0x183},
 	};
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_tap, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_tap, NULL);
 	TapTry unknown = tap_try(0x201);
 
 	for (guint i = 0; i < G_N_ELEMENTS(words); i++) {
 		TapTry t = tap_try(words[i].word);
-		const HcCapability *cap = hc_dev_test_get(res, words[i].id);
+		const HcCapability *cap = hc_probe_test_get(res, words[i].id);
 		ck_assert_msg((cap->state == HC_CAP_STATE_SUPPORTED) == (t.offload_errno == 0),
 			      "%s: probe says %s (%s), kernel said %s",
 			      words[i].id,
@@ -110,7 +110,7 @@ START_TEST(test_tap_offloads_match_kernel)
 			      g_strerror(t.offload_errno));
 	}
 	ck_assert_int_eq(unknown.offload_errno, EINVAL);
-	ck_assert_int_eq(hc_dev_test_get(res, "net.tap.unknown_bits_rejected")->state,
+	ck_assert_int_eq(hc_probe_test_get(res, "net.tap.unknown_bits_rejected")->state,
 			 HC_CAP_STATE_SUPPORTED);
 }
 END_TEST
@@ -123,26 +123,26 @@ START_TEST(test_tap_root_answers_everything)
 
 	if (geteuid() != 0)
 		return;
-	res = hc_dev_test_run(&hc_probe_tap, NULL);
+	res = hc_probe_test_run(&hc_probe_tap, NULL);
 	for (guint i = 0; i < ids->len; i++) {
-		const HcCapability *cap = hc_dev_test_get(res, g_ptr_array_index(ids, i));
+		const HcCapability *cap = hc_probe_test_get(res, g_ptr_array_index(ids, i));
 		ck_assert_msg(cap->state != HC_CAP_STATE_UNKNOWN,
 			      "%s unknown: %s",
 			      cap->id,
 			      cap->reason);
 	}
-	ck_assert_int_eq(hc_dev_test_get(res, "net.tap.csum")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_int_eq(hc_dev_test_get(res, "net.tun.present")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "net.tap.csum")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_int_eq(hc_probe_test_get(res, "net.tun.present")->state, HC_CAP_STATE_SUPPORTED);
 }
 END_TEST
 
 START_TEST(test_tap_leaves_no_interface)
 {
-	g_autofree char *before = hc_dev_test_list_netdevs();
+	g_autofree char *before = hc_probe_test_list_netdevs();
 	g_autofree char *after = NULL;
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_tap, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_tap, NULL);
 
-	after = hc_dev_test_list_netdevs();
+	after = hc_probe_test_list_netdevs();
 	ck_assert_str_eq(before, after);
 	ck_assert_ptr_null(strstr(after, "hcprobe"));
 }
@@ -150,8 +150,8 @@ END_TEST
 
 START_TEST(test_tap_no_devices_fixture)
 {
-	g_autofree char *root = hc_dev_test_fixture("no-devices");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_tap, root);
+	g_autofree char *root = hc_probe_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_tap, root);
 	static const char *const ids[] = {
 	    "net.tun.present",
 	    "net.tun.features",
@@ -160,15 +160,15 @@ START_TEST(test_tap_no_devices_fixture)
 	    "net.tap.steering_ebpf",
 	};
 
-	hc_dev_test_assert_complete(&hc_probe_tap, res);
+	hc_probe_test_assert_complete(&hc_probe_tap, res);
 	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
-		const HcCapability *cap = hc_dev_test_get(res, ids[i]);
+		const HcCapability *cap = hc_probe_test_get(res, ids[i]);
 		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 		ck_assert_ptr_nonnull(
 		    strstr(cap->reason, "/dev/net/tun: No such file or directory"));
 	}
 	/* the fixture's sysctl, not the host's */
-	ck_assert_int_eq(hc_dev_test_get_int(res, "kernel.unprivileged_bpf_disabled"), 1);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "kernel.unprivileged_bpf_disabled"), 1);
 }
 END_TEST
 
@@ -188,13 +188,7 @@ tap_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(tap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(tap_suite(), argc, argv);
 }

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/userfaultfd.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "uffd/hc-probe-uffd.h"
 
 /* UFFD_FEATURE_* by bit, from include/uapi/linux/userfaultfd.h */
@@ -57,21 +57,21 @@ test_uffd_open(void)
 
 START_TEST(test_uffd_features_match_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_uffd, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_uffd, NULL);
 	struct uffdio_api api = {.api = UFFD_API, .features = 0};
 	int fd = test_uffd_open();
 
-	hc_dev_test_assert_complete(&hc_probe_uffd, res);
+	hc_probe_test_assert_complete(&hc_probe_uffd, res);
 	if (fd < 0) {
-		ck_assert_int_ne(hc_dev_test_get(res, "uffd.api")->state, HC_CAP_STATE_SUPPORTED);
+		ck_assert_int_ne(hc_probe_test_get(res, "uffd.api")->state, HC_CAP_STATE_SUPPORTED);
 		return;
 	}
 	ck_assert_int_eq(ioctl(fd, UFFDIO_API, &api), 0);
 	close(fd);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "uffd.api"), (gint64)api.features);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "uffd.api"), (gint64)api.features);
 	for (guint i = 0; i < G_N_ELEMENTS(features); i++) {
 		g_autofree char *id = g_strdup_printf("uffd.feature.%s", features[i].name);
-		const HcCapability *cap = hc_dev_test_get(res, id);
+		const HcCapability *cap = hc_probe_test_get(res, id);
 		gboolean set = (api.features & (1ULL << features[i].bit)) != 0;
 		ck_assert_msg((cap->state == HC_CAP_STATE_SUPPORTED) == set,
 			      "%s: probe %s, kernel %s",
@@ -84,7 +84,7 @@ END_TEST
 
 START_TEST(test_uffd_syscall_and_postcopy_match_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_uffd, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_uffd, NULL);
 	int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	struct uffdio_api api = {.api = UFFD_API};
 	struct uffdio_register reg;
@@ -92,7 +92,7 @@ START_TEST(test_uffd_syscall_and_postcopy_match_kernel)
 	guint64 need = (1ULL << _UFFDIO_WAKE) | (1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_ZEROPAGE);
 	void *area;
 
-	ck_assert_int_eq(hc_dev_test_get(res, "uffd.syscall")->state == HC_CAP_STATE_SUPPORTED,
+	ck_assert_int_eq(hc_probe_test_get(res, "uffd.syscall")->state == HC_CAP_STATE_SUPPORTED,
 			 fd >= 0);
 	if (fd < 0)
 		return;
@@ -106,21 +106,21 @@ START_TEST(test_uffd_syscall_and_postcopy_match_kernel)
 	ck_assert_int_eq(ioctl(fd, UFFDIO_REGISTER, &reg), 0);
 	close(fd);
 	munmap(area, page);
-	ck_assert_int_eq(hc_dev_test_get(res, "uffd.postcopy")->state == HC_CAP_STATE_SUPPORTED,
+	ck_assert_int_eq(hc_probe_test_get(res, "uffd.postcopy")->state == HC_CAP_STATE_SUPPORTED,
 			 (reg.ioctls & need) == need);
 }
 END_TEST
 
 START_TEST(test_uffd_no_devices_fixture)
 {
-	g_autofree char *root = hc_dev_test_fixture("no-devices");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_uffd, root);
-	const HcCapability *dev = hc_dev_test_get(res, "uffd.dev");
+	g_autofree char *root = hc_probe_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_uffd, root);
+	const HcCapability *dev = hc_probe_test_get(res, "uffd.dev");
 
-	hc_dev_test_assert_complete(&hc_probe_uffd, res);
+	hc_probe_test_assert_complete(&hc_probe_uffd, res);
 	ck_assert_int_eq(dev->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(dev->reason, "open /dev/userfaultfd: No such file or directory");
-	ck_assert_int_eq(hc_dev_test_get_int(res, "vm.unprivileged_userfaultfd"), 0);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "vm.unprivileged_userfaultfd"), 0);
 }
 END_TEST
 
@@ -132,17 +132,17 @@ START_TEST(test_uffd_sysctl_from_sysroot)
 	g_autofree char *empty = g_dir_make_tmp("hc-uffd-empty-XXXXXX", NULL);
 	const HcCapability *cap;
 
-	hc_dev_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "1\n");
-	res = hc_dev_test_run(&hc_probe_uffd, root);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "vm.unprivileged_userfaultfd"), 1);
+	hc_probe_test_write(root, "proc/sys/vm/unprivileged_userfaultfd", "1\n");
+	res = hc_probe_test_run(&hc_probe_uffd, root);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "vm.unprivileged_userfaultfd"), 1);
 
 	/* a kernel without the knob (before 5.2) */
-	bare = hc_dev_test_run(&hc_probe_uffd, empty);
-	cap = hc_dev_test_get(bare, "vm.unprivileged_userfaultfd");
+	bare = hc_probe_test_run(&hc_probe_uffd, empty);
+	cap = hc_probe_test_get(bare, "vm.unprivileged_userfaultfd");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(cap->reason, "/proc/sys/vm/unprivileged_userfaultfd: no such sysctl");
-	hc_dev_test_rm_rf(root);
-	hc_dev_test_rm_rf(empty);
+	hc_probe_test_rm_rf(root);
+	hc_probe_test_rm_rf(empty);
 }
 END_TEST
 
@@ -161,13 +161,7 @@ uffd_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(uffd_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(uffd_suite(), argc, argv);
 }

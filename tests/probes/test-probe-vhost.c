@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <linux/vhost.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 #include "vhost/hc-probe-vhost.h"
 
 static const struct {
@@ -41,20 +41,21 @@ static const struct {
 
 START_TEST(test_vhost_real_matches_access)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_vhost, NULL);
 
-	hc_dev_test_assert_complete(&hc_probe_vhost, res);
+	hc_probe_test_assert_complete(&hc_probe_vhost, res);
 	for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
-		const HcCapability *cap = hc_dev_test_get(res, devices[i].present);
+		const HcCapability *cap = hc_probe_test_get(res, devices[i].present);
 		g_autofree char *enoent =
 		    g_strdup_printf("open %s: No such file or directory", devices[i].node);
 
 		if (access(devices[i].node, F_OK) != 0) {
 			ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 			ck_assert_str_eq(cap->reason, enoent);
-			ck_assert_int_eq(hc_dev_test_get(res, devices[i].feature)->state,
+			ck_assert_int_eq(hc_probe_test_get(res, devices[i].feature)->state,
 					 HC_CAP_STATE_UNSUPPORTED);
-			ck_assert_str_eq(hc_dev_test_get(res, devices[i].feature)->reason, enoent);
+			ck_assert_str_eq(hc_probe_test_get(res, devices[i].feature)->reason,
+					 enoent);
 		} else if (geteuid() == 0) {
 			ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 		}
@@ -65,8 +66,8 @@ END_TEST
 /* the array ids follow /dev/vhost-net: absent node, the open error; else the test's own ioctl */
 START_TEST(test_vhost_net_features_array_match_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
-	const HcCapability *array = hc_dev_test_get(res, "vhost.net.features_array");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_vhost, NULL);
+	const HcCapability *array = hc_probe_test_get(res, "vhost.net.features_array");
 	guint64 buf[3] = {2, 0, 0};
 	int fd;
 
@@ -74,7 +75,7 @@ START_TEST(test_vhost_net_features_array_match_kernel)
 		ck_assert_int_eq(array->state, HC_CAP_STATE_UNSUPPORTED);
 		ck_assert_str_eq(array->reason, "open /dev/vhost-net: No such file or directory");
 		for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++) {
-			const HcCapability *cap = hc_dev_test_get(res, ext_bits[i].id);
+			const HcCapability *cap = hc_probe_test_get(res, ext_bits[i].id);
 			ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 			ck_assert_str_eq(cap->reason,
 					 "open /dev/vhost-net: No such file or directory");
@@ -90,15 +91,15 @@ START_TEST(test_vhost_net_features_array_match_kernel)
 		close(fd);
 		ck_assert_int_ne(array->state, HC_CAP_STATE_SUPPORTED);
 		for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
-			ck_assert_int_eq(hc_dev_test_get(res, ext_bits[i].id)->state,
+			ck_assert_int_eq(hc_probe_test_get(res, ext_bits[i].id)->state,
 					 HC_CAP_STATE_UNKNOWN);
 		return;
 	}
 	close(fd);
 	ck_assert_int_eq(array->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "vhost.net.features_array"), 2);
+	ck_assert_int_eq(hc_probe_test_get_int(res, "vhost.net.features_array"), 2);
 	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
-		ck_assert_int_eq(hc_dev_test_get(res, ext_bits[i].id)->state ==
+		ck_assert_int_eq(hc_probe_test_get(res, ext_bits[i].id)->state ==
 				     HC_CAP_STATE_SUPPORTED,
 				 (buf[2] >> (ext_bits[i].bit - 64)) & 1);
 }
@@ -107,19 +108,19 @@ END_TEST
 /* only meaningful where the node exists: the test's own VHOST_GET_FEATURES */
 START_TEST(test_vhost_net_features_match_kernel)
 {
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, NULL);
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_vhost, NULL);
 	guint64 features = 0;
 	int fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		ck_assert_int_ne(hc_dev_test_get(res, "vhost.net.present")->state,
+		ck_assert_int_ne(hc_probe_test_get(res, "vhost.net.present")->state,
 				 HC_CAP_STATE_SUPPORTED);
 		return;
 	}
 	ck_assert_int_eq(ioctl(fd, VHOST_GET_FEATURES, &features), 0);
 	close(fd);
-	ck_assert_int_eq(hc_dev_test_get_int(res, "vhost.net.features"), (gint64)features);
-	ck_assert_int_eq(hc_dev_test_get(res, "vhost.net.feature.ring_reset")->state ==
+	ck_assert_int_eq(hc_probe_test_get_int(res, "vhost.net.features"), (gint64)features);
+	ck_assert_int_eq(hc_probe_test_get(res, "vhost.net.feature.ring_reset")->state ==
 			     HC_CAP_STATE_SUPPORTED,
 			 (features >> 40) & 1);
 }
@@ -127,21 +128,21 @@ END_TEST
 
 START_TEST(test_vhost_no_devices_fixture)
 {
-	g_autofree char *root = hc_dev_test_fixture("no-devices");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_vhost, root);
+	g_autofree char *root = hc_probe_test_fixture("no-devices");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_vhost, root);
 
-	hc_dev_test_assert_complete(&hc_probe_vhost, res);
-	hc_dev_test_assert_all_in_state(&hc_probe_vhost, res, HC_CAP_STATE_UNSUPPORTED);
-	ck_assert_str_eq(hc_dev_test_get(res, "vhost.net.feature.ring_reset")->reason,
+	hc_probe_test_assert_complete(&hc_probe_vhost, res);
+	hc_probe_test_assert_all_in_state(&hc_probe_vhost, res, HC_CAP_STATE_UNSUPPORTED, NULL);
+	ck_assert_str_eq(hc_probe_test_get(res, "vhost.net.feature.ring_reset")->reason,
 			 "open /dev/vhost-net: No such file or directory");
-	ck_assert_str_eq(hc_dev_test_get(res, "vhost.vsock.feature.seqpacket")->reason,
+	ck_assert_str_eq(hc_probe_test_get(res, "vhost.vsock.feature.seqpacket")->reason,
 			 "open /dev/vhost-vsock: No such file or directory");
-	ck_assert_str_eq(hc_dev_test_get(res, "vhost.scsi.abi_version")->reason,
+	ck_assert_str_eq(hc_probe_test_get(res, "vhost.scsi.abi_version")->reason,
 			 "open /dev/vhost-scsi: No such file or directory");
-	ck_assert_str_eq(hc_dev_test_get(res, "vhost.net.features_array")->reason,
+	ck_assert_str_eq(hc_probe_test_get(res, "vhost.net.features_array")->reason,
 			 "open /dev/vhost-net: No such file or directory");
 	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++)
-		ck_assert_str_eq(hc_dev_test_get(res, ext_bits[i].id)->reason,
+		ck_assert_str_eq(hc_probe_test_get(res, ext_bits[i].id)->reason,
 				 "open /dev/vhost-net: No such file or directory");
 }
 END_TEST
@@ -156,27 +157,28 @@ START_TEST(test_vhost_net_node_without_ioctls)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *cap;
 
-	hc_dev_test_write(root, "dev/vhost-net", "");
-	res = hc_dev_test_run(&hc_probe_vhost, root);
-	hc_dev_test_assert_complete(&hc_probe_vhost, res);
-	ck_assert_int_eq(hc_dev_test_get(res, "vhost.net.present")->state, HC_CAP_STATE_SUPPORTED);
-	cap = hc_dev_test_get(res, "vhost.net.features_array");
+	hc_probe_test_write(root, "dev/vhost-net", "");
+	res = hc_probe_test_run(&hc_probe_vhost, root);
+	hc_probe_test_assert_complete(&hc_probe_vhost, res);
+	ck_assert_int_eq(hc_probe_test_get(res, "vhost.net.present")->state,
+			 HC_CAP_STATE_SUPPORTED);
+	cap = hc_probe_test_get(res, "vhost.net.features_array");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(cap->reason, "VHOST_GET_FEATURES_ARRAY: Inappropriate ioctl for device");
 	for (guint i = 0; i < G_N_ELEMENTS(ext_bits); i++) {
-		cap = hc_dev_test_get(res, ext_bits[i].id);
+		cap = hc_probe_test_get(res, ext_bits[i].id);
 		ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
 		ck_assert_str_eq(cap->reason,
 				 "VHOST_GET_FEATURES_ARRAY: Inappropriate ioctl for device");
 	}
 	/* the 64-bit ids keep their own cause */
-	cap = hc_dev_test_get(res, "vhost.net.feature.ring_reset");
+	cap = hc_probe_test_get(res, "vhost.net.feature.ring_reset");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNKNOWN);
 	ck_assert_str_eq(cap->reason, "VHOST_GET_FEATURES: Inappropriate ioctl for device");
-	cap = hc_dev_test_get(res, "vhost.net.backend_features");
+	cap = hc_probe_test_get(res, "vhost.net.backend_features");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_UNSUPPORTED);
 	ck_assert_str_eq(cap->reason, "VHOST_GET_BACKEND_FEATURES: Inappropriate ioctl for device");
-	hc_dev_test_rm_rf(root);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
@@ -187,17 +189,17 @@ START_TEST(test_vhost_vdpa_nodes)
 	g_autofree const char **list = NULL;
 	const HcCapability *cap;
 
-	hc_dev_test_write(root, "dev/vhost-vdpa-1", "");
-	hc_dev_test_write(root, "dev/vhost-vdpa-0", "");
-	hc_dev_test_write(root, "dev/null", "");
-	res = hc_dev_test_run(&hc_probe_vhost, root);
-	cap = hc_dev_test_get(res, "vhost.vdpa.devices");
+	hc_probe_test_write(root, "dev/vhost-vdpa-1", "");
+	hc_probe_test_write(root, "dev/vhost-vdpa-0", "");
+	hc_probe_test_write(root, "dev/null", "");
+	res = hc_probe_test_run(&hc_probe_vhost, root);
+	cap = hc_probe_test_get(res, "vhost.vdpa.devices");
 	ck_assert_int_eq(cap->state, HC_CAP_STATE_SUPPORTED);
 	list = g_variant_get_strv(cap->value, NULL);
 	ck_assert_int_eq(g_strv_length((char **)list), 2);
 	ck_assert_str_eq(list[0], "/dev/vhost-vdpa-0");
 	ck_assert_str_eq(list[1], "/dev/vhost-vdpa-1");
-	hc_dev_test_rm_rf(root);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
@@ -218,13 +220,7 @@ vhost_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(vhost_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(vhost_suite(), argc, argv);
 }

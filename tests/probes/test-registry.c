@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include "hc-kvm-test.h"
+#include "hc-probe-test.h"
 #include "hc-probe-registry.h"
 
 typedef struct {
@@ -496,7 +496,7 @@ registry_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return hc_kvm_test_main(registry_suite());
+	return hc_probe_test_main(registry_suite(), argc, argv);
 }
