@@ -29,15 +29,6 @@ hc_ctl_offline_load_snapshot(const char *path, GError **error)
 	return snap;
 }
 
-GPtrArray *
-hc_ctl_offline_probe_names(void)
-{
-	GPtrArray *names = g_ptr_array_new();
-	for (guint i = 0; i < hc_probe_registry_len; i++)
-		g_ptr_array_add(names, (gpointer)hc_probe_registry[i]->name);
-	return names;
-}
-
 static gboolean
 select_probes(const char *const *only, GPtrArray *out, GError **error)
 {

@@ -24,10 +24,6 @@ hc_ctl_offline_probe(const char *sysroot,
 		     const char *const *only,
 		     GError **error);
 
-/* the names of the built-in probes, for did-you-mean */
-GPtrArray *
-hc_ctl_offline_probe_names(void);
-
 /* reads a whole file for a verb's input (spec, snapshot); errors name the file; "-" = stdin */
 gboolean
 hc_ctl_offline_read_input(const char *path,

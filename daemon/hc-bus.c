@@ -443,12 +443,6 @@ static const sd_bus_vtable hc_bus_vtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-const sd_bus_vtable *
-hc_bus_get_vtable(void)
-{
-	return hc_bus_vtable;
-}
-
 /* ---- signals ---- */
 
 void

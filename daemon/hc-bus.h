@@ -33,10 +33,6 @@ hc_bus_emit_properties_changed(HcBus *bus, const char *first_name, ...) G_GNUC_N
 void
 hc_bus_emit_capabilities_changed(HcBus *bus, guint64 generation, GPtrArray *changed_ids);
 
-/* the vtable, for tests that compare it with the committed introspection XML */
-const sd_bus_vtable *
-hc_bus_get_vtable(void);
-
 /* the verdict methods live in hc-bus-check.c */
 int
 hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);

@@ -235,34 +235,10 @@ hc_daemon_get_n_probes(HcDaemon *daemon)
 	return hc_probe_registry_len;
 }
 
-const char *
-hc_daemon_get_cache_dir(HcDaemon *daemon)
-{
-	return daemon->cache_dir;
-}
-
-const char *
-hc_daemon_get_state_dir(HcDaemon *daemon)
-{
-	return daemon->state_dir;
-}
-
 HcAccess *
 hc_daemon_get_access(HcDaemon *daemon)
 {
 	return daemon->access;
-}
-
-const char *
-hc_daemon_get_sysroot(HcDaemon *daemon)
-{
-	return daemon->sysroot;
-}
-
-const char *const *
-hc_daemon_get_data_dirs(HcDaemon *daemon)
-{
-	return (const char *const *)daemon->data_dirs;
 }
 
 HcCatalogue *

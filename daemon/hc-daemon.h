@@ -68,21 +68,10 @@ HcSnapshot *
 hc_daemon_get_snapshot(HcDaemon *daemon);
 guint
 hc_daemon_get_n_probes(HcDaemon *daemon);
-const char *const *
-hc_daemon_get_data_dirs(HcDaemon *daemon);
-/* --cache-dir (default HC_CACHEDIR): where the snapshot cache lives */
-const char *
-hc_daemon_get_cache_dir(HcDaemon *daemon);
-/* --state-dir (default HC_STATEDIR): where history.jsonl lives */
-const char *
-hc_daemon_get_state_dir(HcDaemon *daemon);
 /* who may Refresh and how often (hc-access.h) */
 typedef struct _HcAccess HcAccess;
 HcAccess *
 hc_daemon_get_access(HcDaemon *daemon);
-/* "" for the real root */
-const char *
-hc_daemon_get_sysroot(HcDaemon *daemon);
 /* borrowed; NULL with the load error (names the file) when the catalogue did not load */
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error);

@@ -106,9 +106,3 @@ hc_notify_stopping(HcNotify *notify)
 {
 	hc_notify_send("STOPPING=1\nSTATUS=stopping");
 }
-
-gboolean
-hc_notify_is_ready(HcNotify *notify)
-{
-	return notify->ready_sent;
-}

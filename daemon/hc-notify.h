@@ -30,8 +30,6 @@ void
 hc_notify_status(HcNotify *notify, const char *status);
 void
 hc_notify_stopping(HcNotify *notify);
-gboolean
-hc_notify_is_ready(HcNotify *notify);
 
 /* "N probes, M capabilities, K unknown, fingerprint sha256:abcdef012345…" */
 char *

@@ -27,12 +27,6 @@ static const char *const hc_on_missing_names[] = {
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_on_missing_names) == HC_ON_MISSING_LAST);
 
 const char *
-hc_feature_type_to_string(HcFeatureType type)
-{
-	return type < HC_FEATURE_TYPE_LAST ? hc_feature_type_names[type] : "?";
-}
-
-const char *
 hc_on_missing_to_string(HcOnMissing on_missing)
 {
 	return on_missing < HC_ON_MISSING_LAST ? hc_on_missing_names[on_missing] : "?";

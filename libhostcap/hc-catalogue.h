@@ -32,8 +32,6 @@ typedef enum {
 } HcOnMissing;
 
 const char *
-hc_feature_type_to_string(HcFeatureType type);
-const char *
 hc_on_missing_to_string(HcOnMissing on_missing);
 
 typedef struct {

@@ -136,33 +136,6 @@ hc_json_node_is_bool(JsonNode *node)
 	       json_node_get_value_type(node) == G_TYPE_BOOLEAN;
 }
 
-const char *
-hc_json_describe_type(JsonNode *node)
-{
-	if (node == NULL)
-		return "nothing";
-	switch (json_node_get_node_type(node)) {
-	case JSON_NODE_OBJECT:
-		return "an object";
-	case JSON_NODE_ARRAY:
-		return "an array";
-	case JSON_NODE_NULL:
-		return "null";
-	default:
-		break;
-	}
-	switch (json_node_get_value_type(node)) {
-	case G_TYPE_INT64:
-		return "an integer";
-	case G_TYPE_DOUBLE:
-		return "a number";
-	case G_TYPE_BOOLEAN:
-		return "a boolean";
-	default:
-		return "a string";
-	}
-}
-
 char *
 hc_json_to_string(JsonNode *node)
 {

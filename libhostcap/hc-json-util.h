@@ -26,9 +26,6 @@ hc_json_path_member(const char *path, const char *key);
 char *
 hc_json_path_index(const char *path, guint index);
 
-/* "an integer", "a string", "an object", … */
-const char *
-hc_json_describe_type(JsonNode *node);
 /* the node as compact JSON, cut at 40 characters */
 char *
 hc_json_describe_value(JsonNode *node);

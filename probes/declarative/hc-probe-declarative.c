@@ -183,9 +183,18 @@ hc_decl_run_file(HcProbeContext *ctx, const char *path, GHashTable *seen, GPtrAr
 	probes = json_object_get_array_member(json_node_get_object(root), "probes");
 	for (guint i = 0; i < json_array_get_length(probes); i++) {
 		g_autofree char *err = NULL;
-		g_autoptr(HcDeclEntry) e =
-		    hc_decl_entry_parse(json_array_get_element(probes, i), i, &err);
+		g_autoptr(HcDeclEntry) e = NULL;
 
+		/* a pass past its deadline is abandoned by the engine: stop reading files for it */
+		if (hc_probe_context_is_cancelled(ctx)) {
+			g_ptr_array_add(
+			    problems,
+			    g_strdup_printf("$.probes[%u]: the probe's deadline passed; "
+					    "the remaining entries were not read",
+					    i));
+			return;
+		}
+		e = hc_decl_entry_parse(json_array_get_element(probes, i), i, &err);
 		if (e == NULL) {
 			g_ptr_array_add(problems, g_steal_pointer(&err));
 			continue;
