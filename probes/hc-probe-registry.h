@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* the built-in probes, in the order they are documented */
+/* the built-in probes, in the name order of their folders */
 extern const HcProbeInfo *const hc_probe_registry[];
 extern const guint hc_probe_registry_len;
 
