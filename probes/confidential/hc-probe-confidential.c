@@ -88,7 +88,7 @@ static const char *const cvm_ids[] = {
 
 /* the VM_TYPES mask, or -1 when KVM cannot tell (no /dev/kvm, kernel before 6.10) */
 static gint64
-cvm_vm_types(const HcKvm *kvm)
+hc_cvm_vm_types(const HcKvm *kvm)
 {
 	gint64 mask;
 
@@ -99,7 +99,7 @@ cvm_vm_types(const HcKvm *kvm)
 }
 
 static void
-cvm_probe_switches(HcProbeContext *ctx, gint64 vm_types)
+hc_cvm_probe_switches(HcProbeContext *ctx, gint64 vm_types)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(cvm_switches); i++) {
 		g_autofree char *reason = NULL;
@@ -138,34 +138,34 @@ cvm_probe_switches(HcProbeContext *ctx, gint64 vm_types)
 }
 
 static void
-cvm_report_cpuid_ids(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_cvm_report_cpuid_ids(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	hc_probe_report(ctx, "cvm.sev.cbitpos", state, NULL, "%s", reason);
 	hc_probe_report(ctx, "cvm.sev.reduced_phys_bits", state, NULL, "%s", reason);
 }
 
 static void
-cvm_probe_cpuid(HcProbeContext *ctx)
+hc_cvm_probe_cpuid(HcProbeContext *ctx)
 {
 	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
 
 	if (g_strcmp0(hc_probe_context_get_sysroot(ctx), "") != 0) {
-		cvm_report_cpuid_ids(ctx,
-				     HC_CAP_STATE_UNKNOWN,
-				     "CPUID 0x8000001F describes this machine, not the sysroot");
+		hc_cvm_report_cpuid_ids(ctx,
+					HC_CAP_STATE_UNKNOWN,
+					"CPUID 0x8000001F describes this machine, not the sysroot");
 		return;
 	}
 	if (__get_cpuid_max(0x80000000, NULL) < CVM_SEV_LEAF) {
-		cvm_report_cpuid_ids(ctx,
-				     HC_CAP_STATE_UNSUPPORTED,
-				     "CPUID: maximum extended leaf is below 0x8000001F");
+		hc_cvm_report_cpuid_ids(ctx,
+					HC_CAP_STATE_UNSUPPORTED,
+					"CPUID: maximum extended leaf is below 0x8000001F");
 		return;
 	}
 	__cpuid_count(CVM_SEV_LEAF, 0, eax, ebx, ecx, edx);
 	if (!(eax & (1u << 1))) {
-		cvm_report_cpuid_ids(ctx,
-				     HC_CAP_STATE_UNSUPPORTED,
-				     "CPUID 0x8000001F EAX bit 1 (SEV) is clear");
+		hc_cvm_report_cpuid_ids(ctx,
+					HC_CAP_STATE_UNSUPPORTED,
+					"CPUID 0x8000001F EAX bit 1 (SEV) is clear");
 		return;
 	}
 	hc_probe_report_int(ctx,
@@ -181,7 +181,7 @@ cvm_probe_cpuid(HcProbeContext *ctx)
 }
 
 static void
-cvm_probe_nodes(HcProbeContext *ctx, const HcKvm *kvm)
+hc_cvm_probe_nodes(HcProbeContext *ctx, const HcKvm *kvm)
 {
 	gboolean sev = hc_probe_context_exists(ctx, "/dev/sev");
 	gboolean vepc = hc_probe_context_exists(ctx, "/dev/sgx_vepc");
@@ -205,7 +205,7 @@ cvm_probe_nodes(HcProbeContext *ctx, const HcKvm *kvm)
 }
 
 static void
-cvm_report_sev_status_all(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_cvm_report_sev_status_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(cvm_sev_status_ids); i++)
 		hc_probe_report(ctx, cvm_sev_status_ids[i], state, NULL, "%s", reason);
@@ -213,7 +213,7 @@ cvm_report_sev_status_all(HcProbeContext *ctx, HcCapState state, const char *rea
 
 /* the firmware's own view: /dev/sev exists only where the PSP driver found SEV */
 static void
-cvm_probe_sev_status(HcProbeContext *ctx)
+hc_cvm_probe_sev_status(HcProbeContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
 	CvmSevStatus status = {0};
@@ -223,10 +223,10 @@ cvm_probe_sev_status(HcProbeContext *ctx)
 	const char *state;
 
 	if (fd < 0) {
-		cvm_report_sev_status_all(ctx,
-					  err == ENOENT ? HC_CAP_STATE_UNSUPPORTED
-							: HC_CAP_STATE_UNKNOWN,
-					  error->message);
+		hc_cvm_report_sev_status_all(ctx,
+					     err == ENOENT ? HC_CAP_STATE_UNSUPPORTED
+							   : HC_CAP_STATE_UNKNOWN,
+					     error->message);
 		return;
 	}
 	if (ioctl(fd, CVM_SEV_ISSUE_CMD, &cmd) < 0) {
@@ -242,10 +242,10 @@ cvm_probe_sev_status(HcProbeContext *ctx)
 			reason = g_strdup_printf("%s, firmware error %#x", tmp, cmd.error);
 		}
 		/* ENODEV: the PSP is there but SEV is not initialised / not present */
-		cvm_report_sev_status_all(ctx,
-					  err == ENODEV ? HC_CAP_STATE_UNSUPPORTED
-							: HC_CAP_STATE_UNKNOWN,
-					  reason);
+		hc_cvm_report_sev_status_all(ctx,
+					     err == ENODEV ? HC_CAP_STATE_UNSUPPORTED
+							   : HC_CAP_STATE_UNKNOWN,
+					     reason);
 		hc_kvm_close_fd(fd);
 		return;
 	}
@@ -278,14 +278,14 @@ cvm_probe_sev_status(HcProbeContext *ctx)
 }
 
 static gboolean
-cvm_run(HcProbeContext *ctx, GError **error)
+hc_cvm_run(HcProbeContext *ctx, GError **error)
 {
 	g_autoptr(HcKvm) kvm = hc_kvm_open(ctx);
 
-	cvm_probe_switches(ctx, cvm_vm_types(kvm));
-	cvm_probe_cpuid(ctx);
-	cvm_probe_nodes(ctx, kvm);
-	cvm_probe_sev_status(ctx);
+	hc_cvm_probe_switches(ctx, hc_cvm_vm_types(kvm));
+	hc_cvm_probe_cpuid(ctx);
+	hc_cvm_probe_nodes(ctx, kvm);
+	hc_cvm_probe_sev_status(ctx);
 	return TRUE;
 }
 
@@ -301,5 +301,5 @@ const HcProbeInfo hc_probe_confidential = {
     .devnodes = cvm_devnodes,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_NONE,
-    .run = cvm_run,
+    .run = hc_cvm_run,
 };

@@ -76,7 +76,7 @@ hc_cpuid_msr_declare_ids(GPtrArray *ids)
 }
 
 static void
-msr_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_msr_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
 
@@ -86,7 +86,7 @@ msr_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 }
 
 static MsrList *
-msr_feature_list(int fd, GError **error)
+hc_msr_feature_list(int fd, GError **error)
 {
 	MsrList probe = {0};
 	g_autofree MsrList *list = NULL;
@@ -114,7 +114,7 @@ msr_feature_list(int fd, GError **error)
 }
 
 static gboolean
-msr_listed(const MsrList *list, guint32 index)
+hc_msr_listed(const MsrList *list, guint32 index)
 {
 	for (guint32 i = 0; i < list->nmsrs; i++) {
 		if (list->indices[i] == index)
@@ -124,7 +124,7 @@ msr_listed(const MsrList *list, guint32 index)
 }
 
 static void
-msr_report_arch_bits(HcProbeContext *ctx, HcCapState state, guint64 value, const char *reason)
+hc_msr_report_arch_bits(HcProbeContext *ctx, HcCapState state, guint64 value, const char *reason)
 {
 	for (guint i = 0; i < hc_arch_capabilities_bits_len; i++) {
 		g_autofree char *id = g_strdup_printf("cpu.msr.arch_capabilities.%s",
@@ -146,18 +146,18 @@ msr_report_arch_bits(HcProbeContext *ctx, HcCapState state, guint64 value, const
 
 /* reads one feature MSR; reports it and returns its state */
 static HcCapState
-msr_read_one(HcProbeContext *ctx,
-	     int fd,
-	     const MsrList *list,
-	     guint i,
-	     guint64 *value,
-	     char **reason)
+hc_msr_read_one(HcProbeContext *ctx,
+		int fd,
+		const MsrList *list,
+		guint i,
+		guint64 *value,
+		char **reason)
 {
 	MsrOne msr = {.nmsrs = 1, .index = msr_table[i].index};
 	HcCapState state = HC_CAP_STATE_SUPPORTED;
 	int ret;
 
-	if (!msr_listed(list, msr_table[i].index)) {
+	if (!hc_msr_listed(list, msr_table[i].index)) {
 		*reason = g_strdup_printf("MSR %#x is not in KVM_GET_MSR_FEATURE_INDEX_LIST",
 					  msr_table[i].index);
 		hc_probe_report(ctx,
@@ -197,26 +197,27 @@ hc_cpuid_msr_probe(HcProbeContext *ctx, const HcKvm *kvm)
 	g_autofree MsrList *list = NULL;
 
 	if (kvm->fd < 0) {
-		msr_report_all(ctx, kvm->state, kvm->reason);
+		hc_msr_report_all(ctx, kvm->state, kvm->reason);
 		return;
 	}
-	list = msr_feature_list(kvm->fd, &error);
+	list = hc_msr_feature_list(kvm->fd, &error);
 	if (list == NULL) {
 		/* EINVAL/ENOTTY: a kernel without KVM_CAP_GET_MSR_FEATURES */
-		msr_report_all(ctx,
-			       g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
-				       g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
-				   ? HC_CAP_STATE_UNSUPPORTED
-				   : HC_CAP_STATE_UNKNOWN,
-			       error->message);
+		hc_msr_report_all(
+		    ctx,
+		    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+			    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+			? HC_CAP_STATE_UNSUPPORTED
+			: HC_CAP_STATE_UNKNOWN,
+		    error->message);
 		return;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(msr_table); i++) {
 		g_autofree char *reason = NULL;
 		guint64 value = 0;
-		HcCapState state = msr_read_one(ctx, kvm->fd, list, i, &value, &reason);
+		HcCapState state = hc_msr_read_one(ctx, kvm->fd, list, i, &value, &reason);
 
 		if (msr_table[i].index == HC_MSR_ARCH_CAPABILITIES)
-			msr_report_arch_bits(ctx, state, value, reason);
+			hc_msr_report_arch_bits(ctx, state, value, reason);
 	}
 }

@@ -49,7 +49,7 @@ hc_cpuid_xcomp_declare_ids(GPtrArray *ids)
 }
 
 static void
-xcomp_report_guest_supported(HcProbeContext *ctx, const HcKvm *kvm)
+hc_xcomp_report_guest_supported(HcProbeContext *ctx, const HcKvm *kvm)
 {
 	guint64 mask = 0;
 	KvmDeviceAttr attr = {
@@ -92,7 +92,7 @@ xcomp_report_guest_supported(HcProbeContext *ctx, const HcKvm *kvm)
 }
 
 static int
-xcomp_get(int option, guint64 *mask)
+hc_xcomp_get(int option, guint64 *mask)
 {
 	return syscall(SYS_arch_prctl, option, mask) < 0 ? errno : 0;
 }
@@ -100,11 +100,11 @@ xcomp_get(int option, guint64 *mask)
 /* whether a guest may get AMX tile data: a bool, so the fingerprint does not depend on
  * which probe of this process created a vCPU first */
 static void
-xcomp_report_amx_perm(HcProbeContext *ctx)
+hc_xcomp_report_amx_perm(HcProbeContext *ctx)
 {
 	const guint64 tile = G_GUINT64_CONSTANT(1) << HC_XFEATURE_XTILE_DATA;
 	guint64 perm = 0, supp = 0;
-	int err = xcomp_get(HC_ARCH_GET_XCOMP_GUEST_PERM, &perm);
+	int err = hc_xcomp_get(HC_ARCH_GET_XCOMP_GUEST_PERM, &perm);
 
 	if (err != 0) {
 		/* EINVAL: a kernel before 5.17 does not know the option */
@@ -126,7 +126,7 @@ xcomp_report_amx_perm(HcProbeContext *ctx)
 				     perm);
 		return;
 	}
-	err = xcomp_get(HC_ARCH_GET_XCOMP_SUPP, &supp);
+	err = hc_xcomp_get(HC_ARCH_GET_XCOMP_SUPP, &supp);
 	if (err != 0 || !(supp & tile)) {
 		hc_probe_report_bool(ctx,
 				     "cpu.amx.guest_perm",
@@ -174,6 +174,6 @@ hc_cpuid_xcomp_probe(HcProbeContext *ctx, const HcKvm *kvm)
 		hc_kvm_report_unavailable(ctx, kvm, "cpu.amx.guest_perm");
 		return;
 	}
-	xcomp_report_guest_supported(ctx, kvm);
-	xcomp_report_amx_perm(ctx);
+	hc_xcomp_report_guest_supported(ctx, kvm);
+	hc_xcomp_report_amx_perm(ctx);
 }

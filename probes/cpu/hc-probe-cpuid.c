@@ -36,7 +36,7 @@ static const char *const cpuid_fixed_ids[] = {
 };
 
 static void
-cpuid_declare_ids(GPtrArray *ids)
+hc_cpuid_declare_ids(GPtrArray *ids)
 {
 	for (guint i = 0; i < hc_cpuid_features_len; i++)
 		g_ptr_array_add(ids, g_strdup_printf("cpu.feature.%s", hc_cpuid_features[i].name));
@@ -49,7 +49,7 @@ cpuid_declare_ids(GPtrArray *ids)
 
 /* "bit 16", or "bits 0,3" for a multi-bit feature */
 static char *
-cpuid_bits_to_string(guint32 mask)
+hc_cpuid_bits_to_string(guint32 mask)
 {
 	g_autoptr(GString) str = g_string_new(NULL);
 
@@ -62,13 +62,13 @@ cpuid_bits_to_string(guint32 mask)
 }
 
 static void
-cpuid_report_features(HcProbeContext *ctx, const HcCpuid2 *cpuid)
+hc_cpuid_report_features(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 {
 	for (guint i = 0; i < hc_cpuid_features_len; i++) {
 		const HcCpuidFeature *f = &hc_cpuid_features[i];
 		const HcCpuidEntry *e = hc_kvm_cpuid_find(cpuid, f->leaf, f->subleaf);
 		g_autofree char *id = g_strdup_printf("cpu.feature.%s", f->name);
-		g_autofree char *bits = cpuid_bits_to_string(f->mask);
+		g_autofree char *bits = hc_cpuid_bits_to_string(f->mask);
 		gboolean set;
 
 		if (e == NULL) {
@@ -95,7 +95,7 @@ cpuid_report_features(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 }
 
 static void
-cpuid_report_unanswerable(HcProbeContext *ctx)
+hc_cpuid_report_unanswerable(HcProbeContext *ctx)
 {
 	for (guint i = 0; i < hc_cpuid_unanswerable_len; i++) {
 		g_autofree char *id =
@@ -110,7 +110,7 @@ cpuid_report_unanswerable(HcProbeContext *ctx)
 }
 
 static void
-cpuid_report_emulated(HcProbeContext *ctx, int fd)
+hc_cpuid_report_emulated(HcProbeContext *ctx, int fd)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree HcCpuid2 *cpuid =
@@ -154,7 +154,7 @@ cpuid_report_emulated(HcProbeContext *ctx, int fd)
 }
 
 static void
-cpuid_report_addr_bits(HcProbeContext *ctx, const HcCpuid2 *cpuid)
+hc_cpuid_report_addr_bits(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 {
 	const HcCpuidEntry *e = hc_kvm_cpuid_find(cpuid, 0x80000008, 0);
 
@@ -184,7 +184,7 @@ cpuid_report_addr_bits(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 }
 
 static void
-cpuid_report_xsave(HcProbeContext *ctx, const HcCpuid2 *cpuid)
+hc_cpuid_report_xsave(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 {
 	const HcCpuidEntry *e = hc_kvm_cpuid_find(cpuid, 0xD, 0);
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -228,7 +228,7 @@ cpuid_report_xsave(HcProbeContext *ctx, const HcCpuid2 *cpuid)
 
 /* a vPMU needs the module to allow it and a PMU in the supported CPUID */
 static void
-cpuid_report_pmu(HcProbeContext *ctx, const HcKvm *kvm, const HcCpuid2 *cpuid)
+hc_cpuid_report_pmu(HcProbeContext *ctx, const HcKvm *kvm, const HcCpuid2 *cpuid)
 {
 	const HcCpuidEntry *arch = hc_kvm_cpuid_find(cpuid, 0xA, 0);
 	const HcCpuidEntry *ext = hc_kvm_cpuid_find(cpuid, 0x80000001, 0);
@@ -264,11 +264,11 @@ cpuid_report_pmu(HcProbeContext *ctx, const HcKvm *kvm, const HcCpuid2 *cpuid)
 }
 
 static void
-cpuid_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_cpuid_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
 
-	cpuid_declare_ids(ids);
+	hc_cpuid_declare_ids(ids);
 	for (guint i = 0; cpuid_fixed_ids[i] != NULL; i++)
 		hc_probe_report(ctx, cpuid_fixed_ids[i], state, NULL, "%s", reason);
 	for (guint i = 0; i < ids->len; i++) {
@@ -278,14 +278,14 @@ cpuid_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 }
 
 static gboolean
-cpuid_run(HcProbeContext *ctx, GError **error)
+hc_cpuid_run(HcProbeContext *ctx, GError **error)
 {
 	g_autoptr(HcKvm) kvm = hc_kvm_open(ctx);
 	g_autoptr(GError) local_error = NULL;
 	g_autofree HcCpuid2 *cpuid = NULL;
 
 	if (kvm->fd < 0) {
-		cpuid_report_all(ctx, kvm->state, kvm->reason);
+		hc_cpuid_report_all(ctx, kvm->state, kvm->reason);
 		return TRUE;
 	}
 	hc_cpuid_msr_probe(ctx, kvm);
@@ -295,15 +295,15 @@ cpuid_run(HcProbeContext *ctx, GError **error)
 				 "KVM_GET_SUPPORTED_CPUID",
 				 &local_error);
 	if (cpuid == NULL) {
-		cpuid_report_all(ctx, HC_CAP_STATE_UNKNOWN, local_error->message);
+		hc_cpuid_report_all(ctx, HC_CAP_STATE_UNKNOWN, local_error->message);
 		return TRUE;
 	}
-	cpuid_report_features(ctx, cpuid);
-	cpuid_report_unanswerable(ctx);
-	cpuid_report_addr_bits(ctx, cpuid);
-	cpuid_report_xsave(ctx, cpuid);
-	cpuid_report_pmu(ctx, kvm, cpuid);
-	cpuid_report_emulated(ctx, kvm->fd);
+	hc_cpuid_report_features(ctx, cpuid);
+	hc_cpuid_report_unanswerable(ctx);
+	hc_cpuid_report_addr_bits(ctx, cpuid);
+	hc_cpuid_report_xsave(ctx, cpuid);
+	hc_cpuid_report_pmu(ctx, kvm, cpuid);
+	hc_cpuid_report_emulated(ctx, kvm->fd);
 	return TRUE;
 }
 
@@ -314,10 +314,10 @@ const HcProbeInfo hc_probe_cpuid = {
     .name = "cpuid",
     .description = "guest CPU features and feature MSRs KVM supports (KVM_GET_SUPPORTED_CPUID)",
     .ids = cpuid_fixed_ids,
-    .declare_ids = cpuid_declare_ids,
+    .declare_ids = hc_cpuid_declare_ids,
     .subsystems = cpuid_subsystems,
     .devnodes = cpuid_devnodes,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_NONE,
-    .run = cpuid_run,
+    .run = hc_cpuid_run,
 };

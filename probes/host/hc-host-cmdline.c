@@ -46,7 +46,7 @@ hc_host_cmdline_declare_ids(GPtrArray *ids)
 /* "kvm-intel.nested" -> "kvm_intel.nested"; NULL when the module is not one we track or
  * the result is not a valid id component */
 static char *
-host_cmdline_module_param(const char *key)
+hc_host_cmdline_module_param(const char *key)
 {
 	g_autofree char *norm = g_ascii_strdown(key, -1);
 	char *dot;
@@ -66,7 +66,7 @@ host_cmdline_module_param(const char *key)
 }
 
 static GHashTable *
-host_cmdline_collect(const char *cmdline)
+hc_host_cmdline_collect(const char *cmdline)
 {
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
 							   g_str_equal,
@@ -115,7 +115,7 @@ hc_host_cmdline_probe(HcProbeContext *ctx)
 	}
 	if (cmdline == NULL)
 		return;
-	seen = host_cmdline_collect(cmdline);
+	seen = hc_host_cmdline_collect(cmdline);
 	for (guint i = 0; i < G_N_ELEMENTS(host_cmdline_flags); i++) {
 		const char *flag = host_cmdline_flags[i].flag;
 		g_autofree char *id = g_strdup_printf("host.cmdline.%s", flag);
@@ -150,7 +150,7 @@ hc_host_cmdline_probe(HcProbeContext *ctx)
 	g_hash_table_iter_init(&iter, seen);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
 		GPtrArray *vals = value;
-		g_autofree char *id = host_cmdline_module_param(key);
+		g_autofree char *id = hc_host_cmdline_module_param(key);
 
 		if (id == NULL || !hc_capability_id_is_valid(id) ||
 		    hc_probe_context_has_reported(ctx, id))

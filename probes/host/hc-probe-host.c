@@ -68,7 +68,7 @@ static const char *const host_ids[] = {
 };
 
 static const char *
-host_uname_field(const struct utsname *uts, HostUnameField field)
+hc_host_uname_field(const struct utsname *uts, HostUnameField field)
 {
 	switch (field) {
 	case HOST_UNAME_RELEASE:
@@ -84,7 +84,7 @@ host_uname_field(const struct utsname *uts, HostUnameField field)
 }
 
 static void
-host_probe_identity(HcProbeContext *ctx)
+hc_host_probe_identity(HcProbeContext *ctx)
 {
 	gboolean real_root = g_strcmp0(hc_probe_context_get_sysroot(ctx), "") == 0;
 	struct utsname uts = {0};
@@ -94,7 +94,7 @@ host_probe_identity(HcProbeContext *ctx)
 	for (guint i = 0; i < G_N_ELEMENTS(host_files); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autofree char *line = hc_probe_context_read_line(ctx, host_files[i].path, &error);
-		const char *fallback = real_root ? host_uname_field(&uts, host_files[i].fallback)
+		const char *fallback = real_root ? hc_host_uname_field(&uts, host_files[i].fallback)
 						 : NULL;
 
 		if (line != NULL && line[0] != '\0') {
@@ -123,13 +123,13 @@ host_probe_identity(HcProbeContext *ctx)
 }
 
 static void
-host_string_free(gpointer str)
+hc_host_string_free(gpointer str)
 {
 	g_string_free(str, TRUE);
 }
 
 static gint
-host_cpu_dir_cmp(gconstpointer a, gconstpointer b)
+hc_host_cpu_dir_cmp(gconstpointer a, gconstpointer b)
 {
 	guint64 na = g_ascii_strtoull(*(const char *const *)a + 3, NULL, 10);
 	guint64 nb = g_ascii_strtoull(*(const char *const *)b + 3, NULL, 10);
@@ -139,13 +139,13 @@ host_cpu_dir_cmp(gconstpointer a, gconstpointer b)
 
 /* "sysfs microcode/version: 0xa0011d1 on cpu0; 0xa001173 on cpu1", or why there is none */
 static char *
-host_sysfs_microcode_note(HcProbeContext *ctx)
+hc_host_sysfs_microcode_note(HcProbeContext *ctx)
 {
 	g_autofree char *root = hc_probe_context_path(ctx, "/sys/devices/system/cpu");
 	g_autoptr(GDir) dir = g_dir_open(root, 0, NULL);
 	g_autoptr(GPtrArray) cpus = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) revs = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func(host_string_free);
+	g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func(hc_host_string_free);
 	g_autoptr(GString) note = g_string_new("sysfs cpu*/microcode/version:");
 	const char *name;
 
@@ -153,7 +153,7 @@ host_sysfs_microcode_note(HcProbeContext *ctx)
 		if (g_str_has_prefix(name, "cpu") && g_ascii_isdigit(name[3]))
 			g_ptr_array_add(cpus, g_strdup(name));
 	}
-	g_ptr_array_sort(cpus, host_cpu_dir_cmp);
+	g_ptr_array_sort(cpus, hc_host_cpu_dir_cmp);
 	for (guint i = 0; i < cpus->len; i++) {
 		const char *cpu = g_ptr_array_index(cpus, i);
 		g_autofree char *path =
@@ -186,10 +186,10 @@ host_sysfs_microcode_note(HcProbeContext *ctx)
 }
 
 static void
-host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
+hc_host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
 {
 	g_autoptr(GPtrArray) codes = hc_cpuinfo_distinct(info, "microcode");
-	g_autofree char *sysfs_note = host_sysfs_microcode_note(ctx);
+	g_autofree char *sysfs_note = hc_host_sysfs_microcode_note(ctx);
 
 	for (guint i = 0; i < G_N_ELEMENTS(host_cpuinfo_fields); i++) {
 		const char *id = host_cpuinfo_fields[i].id;
@@ -250,7 +250,7 @@ host_report_cpuinfo_fields(HcProbeContext *ctx, const HcCpuinfo *info)
 }
 
 static void
-host_probe_cpuinfo(HcProbeContext *ctx)
+hc_host_probe_cpuinfo(HcProbeContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCpuinfo) info = hc_cpuinfo_load(ctx, &error);
@@ -278,11 +278,11 @@ host_probe_cpuinfo(HcProbeContext *ctx)
 				error->message);
 		return;
 	}
-	host_report_cpuinfo_fields(ctx, info);
+	hc_host_report_cpuinfo_fields(ctx, info);
 }
 
 static gint
-host_strcmp_ptr(gconstpointer a, gconstpointer b)
+hc_host_strcmp_ptr(gconstpointer a, gconstpointer b)
 {
 	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
@@ -290,7 +290,7 @@ host_strcmp_ptr(gconstpointer a, gconstpointer b)
 /* one id per file (host.vulnerabilities.<name>, string status) plus host.vulnerabilities:
  * the names whose status starts with "Vulnerable" */
 static void
-host_probe_vulnerabilities(HcProbeContext *ctx)
+hc_host_probe_vulnerabilities(HcProbeContext *ctx)
 {
 	const char *dir_path = "/sys/devices/system/cpu/vulnerabilities";
 	g_autofree char *dir_real = hc_probe_context_path(ctx, dir_path);
@@ -314,7 +314,7 @@ host_probe_vulnerabilities(HcProbeContext *ctx)
 	}
 	while ((name = g_dir_read_name(dir)) != NULL)
 		g_ptr_array_add(names, g_ascii_strdown(name, -1));
-	g_ptr_array_sort(names, host_strcmp_ptr);
+	g_ptr_array_sort(names, hc_host_strcmp_ptr);
 	for (guint i = 0; i < names->len; i++) {
 		const char *vname = g_ptr_array_index(names, i);
 		g_autofree char *path = g_strdup_printf("%s/%s", dir_path, vname);
@@ -347,11 +347,11 @@ host_probe_vulnerabilities(HcProbeContext *ctx)
 }
 
 static gboolean
-host_run(HcProbeContext *ctx, GError **error)
+hc_host_run(HcProbeContext *ctx, GError **error)
 {
-	host_probe_identity(ctx);
-	host_probe_cpuinfo(ctx);
-	host_probe_vulnerabilities(ctx);
+	hc_host_probe_identity(ctx);
+	hc_host_probe_cpuinfo(ctx);
+	hc_host_probe_vulnerabilities(ctx);
 	hc_host_cmdline_probe(ctx);
 	return TRUE;
 }
@@ -367,5 +367,5 @@ const HcProbeInfo hc_probe_host = {
     .devnodes = NULL,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_FILES_ONLY,
-    .run = host_run,
+    .run = hc_host_run,
 };

@@ -72,7 +72,7 @@ hc_kvm_hyperv_declare_ids(GPtrArray *ids)
 }
 
 static void
-hv_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_hv_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(hv_features); i++) {
 		g_autofree char *id = g_strdup_printf("kvm.hyperv.%s", hv_features[i].name);
@@ -83,7 +83,7 @@ hv_report_all(HcProbeContext *ctx, HcCapState state, const char *reason)
 
 /* the first word of @f that is not fully set, or -1 when all are */
 static int
-hv_missing_word(const HcCpuid2 *cpuid, const HvFeature *f)
+hc_hv_missing_word(const HcCpuid2 *cpuid, const HvFeature *f)
 {
 	for (guint w = 0; w < G_N_ELEMENTS(f->words) && f->words[w].mask != 0; w++) {
 		const HcCpuidEntry *e = hc_kvm_cpuid_find(cpuid, f->words[w].leaf, 0);
@@ -107,9 +107,9 @@ hc_kvm_hyperv_probe(HcProbeContext *ctx, const HcKvm *kvm)
 		    "KVM_CHECK_EXTENSION(KVM_CAP_SYS_HYPERV_CPUID=191) on /dev/kvm %s",
 		    cap == 0 ? "= 0: no Hyper-V CPUID on the system fd" : g_strerror((int)-cap));
 
-		hv_report_all(ctx,
-			      cap == 0 ? HC_CAP_STATE_UNSUPPORTED : HC_CAP_STATE_UNKNOWN,
-			      reason);
+		hc_hv_report_all(ctx,
+				 cap == 0 ? HC_CAP_STATE_UNSUPPORTED : HC_CAP_STATE_UNKNOWN,
+				 reason);
 		return;
 	}
 	cpuid = hc_kvm_cpuid_get(kvm->fd,
@@ -117,13 +117,13 @@ hc_kvm_hyperv_probe(HcProbeContext *ctx, const HcKvm *kvm)
 				 "KVM_GET_SUPPORTED_HV_CPUID",
 				 &error);
 	if (cpuid == NULL) {
-		hv_report_all(ctx, HC_CAP_STATE_UNKNOWN, error->message);
+		hc_hv_report_all(ctx, HC_CAP_STATE_UNKNOWN, error->message);
 		return;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(hv_features); i++) {
 		const HvFeature *f = &hv_features[i];
 		g_autofree char *id = g_strdup_printf("kvm.hyperv.%s", f->name);
-		int missing = hv_missing_word(cpuid, f);
+		int missing = hc_hv_missing_word(cpuid, f);
 		guint w = missing < 0 ? 0 : (guint)missing;
 
 		hc_probe_report_bool(

@@ -76,7 +76,7 @@ static const struct {
 static const char *const kvm_fixed_ids[] = {"kvm.present", "kvm.api_version", "kvm.vm_types", NULL};
 
 static void
-kvm_declare_ids(GPtrArray *ids)
+hc_kvm_declare_ids(GPtrArray *ids)
 {
 	for (guint i = 0; i < hc_kvm_caps_len; i++) {
 		g_ptr_array_add(ids, g_strdup_printf("kvm.cap.%s", hc_kvm_caps[i].name));
@@ -94,7 +94,7 @@ typedef struct {
 } KvmAnswer;
 
 static void
-kvm_report_answer(HcProbeContext *ctx, const char *id, guint cap, KvmKind kind, KvmAnswer ans)
+hc_kvm_report_answer(HcProbeContext *ctx, const char *id, guint cap, KvmKind kind, KvmAnswer ans)
 {
 	const HcKvmCap *row = hc_kvm_cap_lookup(cap);
 	g_autofree char *upper = g_ascii_strup(row != NULL ? row->name : "?", -1);
@@ -125,7 +125,7 @@ kvm_report_answer(HcProbeContext *ctx, const char *id, guint cap, KvmKind kind, 
 }
 
 static void
-kvm_report_vm_types(HcProbeContext *ctx, gint64 mask)
+hc_kvm_report_vm_types(HcProbeContext *ctx, gint64 mask)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new();
 	gint64 types = mask;
@@ -156,12 +156,12 @@ kvm_report_vm_types(HcProbeContext *ctx, gint64 mask)
 }
 
 static void
-kvm_report_friendly(HcProbeContext *ctx,
-		    const gint64 *sys,
-		    const gint64 *vm,
-		    int vm_fd,
-		    HcCapState vm_state,
-		    const char *vm_reason)
+hc_kvm_report_friendly(HcProbeContext *ctx,
+		       const gint64 *sys,
+		       const gint64 *vm,
+		       int vm_fd,
+		       HcCapState vm_state,
+		       const char *vm_reason)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(kvm_friendly); i++) {
 		const HcKvmCap *row = hc_kvm_cap_lookup(kvm_friendly[i].cap);
@@ -175,16 +175,20 @@ kvm_report_friendly(HcProbeContext *ctx,
 		/* a VM fd that cannot answer (no CHECK_EXTENSION_VM) falls back to the host */
 		if (kvm_friendly[i].view == KVM_VIEW_VM && vm[idx] >= 0)
 			ans = (KvmAnswer){vm[idx], "a default VM"};
-		kvm_report_answer(ctx, kvm_friendly[i].id, row->number, kvm_friendly[i].kind, ans);
+		hc_kvm_report_answer(ctx,
+				     kvm_friendly[i].id,
+				     row->number,
+				     kvm_friendly[i].kind,
+				     ans);
 	}
 }
 
 static void
-kvm_report_all_unavailable(HcProbeContext *ctx, HcCapState state, const char *reason)
+hc_kvm_report_all_unavailable(HcProbeContext *ctx, HcCapState state, const char *reason)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
 
-	kvm_declare_ids(ids);
+	hc_kvm_declare_ids(ids);
 	for (guint i = 0; kvm_fixed_ids[i] != NULL; i++)
 		hc_probe_report(ctx, kvm_fixed_ids[i], state, NULL, "%s", reason);
 	for (guint i = 0; i < ids->len; i++)
@@ -192,7 +196,7 @@ kvm_report_all_unavailable(HcProbeContext *ctx, HcCapState state, const char *re
 }
 
 static gboolean
-kvm_run(HcProbeContext *ctx, GError **error)
+hc_kvm_run(HcProbeContext *ctx, GError **error)
 {
 	g_autoptr(HcKvm) kvm = hc_kvm_open(ctx);
 	g_autofree gint64 *sys = NULL;
@@ -202,7 +206,7 @@ kvm_run(HcProbeContext *ctx, GError **error)
 	int vm_fd;
 
 	if (kvm->fd < 0) {
-		kvm_report_all_unavailable(ctx, kvm->state, kvm->reason);
+		hc_kvm_report_all_unavailable(ctx, kvm->state, kvm->reason);
 		/* the API version is known even when it is the wrong one */
 		return TRUE;
 	}
@@ -230,25 +234,25 @@ kvm_run(HcProbeContext *ctx, GError **error)
 		g_autofree char *vm_id = g_strdup_printf("kvm.vm.cap.%s", hc_kvm_caps[i].name);
 
 		sys[i] = hc_kvm_check_extension(kvm->fd, hc_kvm_caps[i].number);
-		kvm_report_answer(ctx,
-				  sys_id,
-				  hc_kvm_caps[i].number,
-				  KVM_KIND_INT,
-				  (KvmAnswer){sys[i], "/dev/kvm"});
+		hc_kvm_report_answer(ctx,
+				     sys_id,
+				     hc_kvm_caps[i].number,
+				     KVM_KIND_INT,
+				     (KvmAnswer){sys[i], "/dev/kvm"});
 		if (vm_fd < 0) {
 			vm[i] = -EBADF;
 			hc_probe_report(ctx, vm_id, vm_state, NULL, "%s", vm_reason);
 			continue;
 		}
 		vm[i] = hc_kvm_check_extension(vm_fd, hc_kvm_caps[i].number);
-		kvm_report_answer(ctx,
-				  vm_id,
-				  hc_kvm_caps[i].number,
-				  KVM_KIND_INT,
-				  (KvmAnswer){vm[i], "a default VM"});
+		hc_kvm_report_answer(ctx,
+				     vm_id,
+				     hc_kvm_caps[i].number,
+				     KVM_KIND_INT,
+				     (KvmAnswer){vm[i], "a default VM"});
 	}
-	kvm_report_vm_types(ctx, sys[hc_kvm_cap_lookup(HC_KVM_CAP_VM_TYPES) - hc_kvm_caps]);
-	kvm_report_friendly(ctx, sys, vm, vm_fd, vm_state, vm_reason);
+	hc_kvm_report_vm_types(ctx, sys[hc_kvm_cap_lookup(HC_KVM_CAP_VM_TYPES) - hc_kvm_caps]);
+	hc_kvm_report_friendly(ctx, sys, vm, vm_fd, vm_state, vm_reason);
 	hc_probe_closer_close_fds(&vm_fd, 1);
 	hc_kvm_hyperv_probe(ctx, kvm);
 	return TRUE;
@@ -261,10 +265,10 @@ const HcProbeInfo hc_probe_kvm = {
     .name = "kvm",
     .description = "KVM presence, API version and KVM_CHECK_EXTENSION capabilities",
     .ids = kvm_fixed_ids,
-    .declare_ids = kvm_declare_ids,
+    .declare_ids = hc_kvm_declare_ids,
     .subsystems = kvm_subsystems,
     .devnodes = kvm_devnodes,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_CREATES_OBJECTS,
-    .run = kvm_run,
+    .run = hc_kvm_run,
 };

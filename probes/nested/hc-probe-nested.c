@@ -62,7 +62,7 @@ static const char *const nested_ids[] = {
 };
 
 static void
-nested_declare_ids(GPtrArray *ids)
+hc_nested_declare_ids(GPtrArray *ids)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(nested_params); i++)
 		g_ptr_array_add(ids,
@@ -72,7 +72,7 @@ nested_declare_ids(GPtrArray *ids)
 }
 
 static void
-nested_probe_param(HcProbeContext *ctx)
+hc_nested_probe_param(HcProbeContext *ctx)
 {
 	g_autoptr(GString) missing = g_string_new(NULL);
 
@@ -95,7 +95,7 @@ nested_probe_param(HcProbeContext *ctx)
 }
 
 static void
-nested_probe_caps(HcProbeContext *ctx)
+hc_nested_probe_caps(HcProbeContext *ctx)
 {
 	g_autoptr(HcKvm) kvm = hc_kvm_open(ctx);
 
@@ -133,7 +133,7 @@ nested_probe_caps(HcProbeContext *ctx)
 
 /* values verbatim ("Y", "1", "auto", "cond"): their meaning differs per parameter */
 static void
-nested_probe_params(HcProbeContext *ctx)
+hc_nested_probe_params(HcProbeContext *ctx)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(nested_params); i++) {
 		g_autofree char *id = g_strdup_printf("kvm.param.%s.%s",
@@ -162,11 +162,11 @@ nested_probe_params(HcProbeContext *ctx)
 }
 
 static gboolean
-nested_run(HcProbeContext *ctx, GError **error)
+hc_nested_run(HcProbeContext *ctx, GError **error)
 {
-	nested_probe_param(ctx);
-	nested_probe_caps(ctx);
-	nested_probe_params(ctx);
+	hc_nested_probe_param(ctx);
+	hc_nested_probe_caps(ctx);
+	hc_nested_probe_params(ctx);
 	return TRUE;
 }
 
@@ -177,10 +177,10 @@ const HcProbeInfo hc_probe_nested = {
     .name = "nested",
     .description = "nested virtualization and the KVM module parameters that shape guests",
     .ids = nested_ids,
-    .declare_ids = nested_declare_ids,
+    .declare_ids = hc_nested_declare_ids,
     .subsystems = nested_subsystems,
     .devnodes = nested_devnodes,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_NONE,
-    .run = nested_run,
+    .run = hc_nested_run,
 };

@@ -55,7 +55,7 @@ static const char *const tsc_ids[] = {
 
 /* KVM_GET_TSC_KHZ needs a vCPU, which needs a VM; both go to a closer thread once asked */
 static void
-tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
+hc_tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
 {
 	g_autofree char *reason = NULL;
 	HcCapState state = HC_CAP_STATE_UNKNOWN;
@@ -107,7 +107,7 @@ tsc_probe_khz(HcProbeContext *ctx, const HcKvm *kvm)
 }
 
 static void
-tsc_probe_caps(HcProbeContext *ctx, const HcKvm *kvm)
+hc_tsc_probe_caps(HcProbeContext *ctx, const HcKvm *kvm)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(tsc_caps); i++) {
 		gint64 val;
@@ -141,7 +141,7 @@ tsc_probe_caps(HcProbeContext *ctx, const HcKvm *kvm)
 }
 
 static void
-tsc_probe_cpuinfo(HcProbeContext *ctx)
+hc_tsc_probe_cpuinfo(HcProbeContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCpuinfo) info = hc_cpuinfo_load(ctx, &error);
@@ -170,7 +170,7 @@ tsc_probe_cpuinfo(HcProbeContext *ctx)
 }
 
 static void
-tsc_probe_files(HcProbeContext *ctx)
+hc_tsc_probe_files(HcProbeContext *ctx)
 {
 	const char *ppm_path = "/sys/module/kvm/parameters/tsc_tolerance_ppm";
 	g_autofree char *ppm_text = NULL;
@@ -239,17 +239,17 @@ tsc_probe_files(HcProbeContext *ctx)
 }
 
 static gboolean
-tsc_run(HcProbeContext *ctx, GError **error)
+hc_tsc_run(HcProbeContext *ctx, GError **error)
 {
 	g_autoptr(HcKvm) kvm = hc_kvm_open(ctx);
 
 	if (kvm->fd < 0)
 		hc_kvm_report_unavailable(ctx, kvm, "kvm.tsc.khz");
 	else
-		tsc_probe_khz(ctx, kvm);
-	tsc_probe_caps(ctx, kvm);
-	tsc_probe_cpuinfo(ctx);
-	tsc_probe_files(ctx);
+		hc_tsc_probe_khz(ctx, kvm);
+	hc_tsc_probe_caps(ctx, kvm);
+	hc_tsc_probe_cpuinfo(ctx);
+	hc_tsc_probe_files(ctx);
 	return TRUE;
 }
 
@@ -265,5 +265,5 @@ const HcProbeInfo hc_probe_tsc = {
     .devnodes = tsc_devnodes,
     .timeout_msec = 0,
     .flags = HC_PROBE_FLAG_CREATES_OBJECTS,
-    .run = tsc_run,
+    .run = hc_tsc_run,
 };
