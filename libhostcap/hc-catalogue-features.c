@@ -126,11 +126,11 @@ hc_feature_id_is_valid(const char *id, gboolean *is_pattern)
 
 /* off/auto values must be values the feature can take */
 static gboolean
-hc_check_value_subset(const HcFeatureDef *def,
-		      GPtrArray *subset,
-		      const char *path,
-		      const char *key,
-		      GError **error)
+hc_features_validate_value_subset(const HcFeatureDef *def,
+				  GPtrArray *subset,
+				  const char *path,
+				  const char *key,
+				  GError **error)
 {
 	for (guint i = 0; i < subset->len; i++) {
 		const char *v = g_ptr_array_index(subset, i);
@@ -338,8 +338,8 @@ hc_parse_feature(const char *file,
 			    p);
 		return NULL;
 	}
-	if (!hc_check_value_subset(def, def->off_values, path, "off_values", error) ||
-	    !hc_check_value_subset(def, def->auto_values, path, "auto_values", error) ||
+	if (!hc_features_validate_value_subset(def, def->off_values, path, "off_values", error) ||
+	    !hc_features_validate_value_subset(def, def->auto_values, path, "auto_values", error) ||
 	    !hc_parse_requires(def, path, error))
 		return NULL;
 	return g_steal_pointer(&def);

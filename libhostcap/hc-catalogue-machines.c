@@ -13,7 +13,7 @@
 #define HC_CPU_MODELS_FORMAT "hostcapd-cpu-models/1"
 
 static gboolean
-hc_check_format(JsonObject *root, const char *want, GError **error)
+hc_machines_validate_format(JsonObject *root, const char *want, GError **error)
 {
 	const char *format = NULL;
 
@@ -57,7 +57,7 @@ hc_machine_family_free(HcMachineFamily *fam)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcMachineFamily, hc_machine_family_free)
 
 static gboolean
-hc_check_version(const char *path, const char *key, const char *version, GError **error)
+hc_machines_validate_version(const char *path, const char *key, const char *version, GError **error)
 {
 	int cmp;
 	if (version != NULL && !hc_version_compare(version, "0", &cmp)) {
@@ -90,8 +90,8 @@ hc_parse_machine_default(JsonNode *node, const char *path, GError **error)
 	    !hc_json_get_string(obj, path, "feature", TRUE, &feature, error) ||
 	    !hc_json_get_string(obj, path, "since", FALSE, &since, error) ||
 	    !hc_json_get_string(obj, path, "until", FALSE, &until, error) ||
-	    !hc_check_version(path, "since", since, error) ||
-	    !hc_check_version(path, "until", until, error))
+	    !hc_machines_validate_version(path, "since", since, error) ||
+	    !hc_machines_validate_version(path, "until", until, error))
 		return NULL;
 	if (!json_object_has_member(obj, "value")) {
 		g_set_error(error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT, "%s.value: missing", path);
@@ -117,7 +117,7 @@ hc_catalogue_parse_machines(const char *file, JsonObject *root, GHashTable *out,
 	fam->file = g_strdup(file);
 	fam->defaults = g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_default_free);
 	if (!hc_json_check_members(root, "$", members, error) ||
-	    !hc_check_format(root, HC_MACHINES_FORMAT, error) ||
+	    !hc_machines_validate_format(root, HC_MACHINES_FORMAT, error) ||
 	    !hc_json_get_string(root, "$", "family", TRUE, &family, error) ||
 	    !hc_json_get_string(root, "$", "description", TRUE, &desc, error) ||
 	    !hc_json_get_strv(root, "$", "aliases", &fam->aliases, error) ||
@@ -225,7 +225,7 @@ hc_catalogue_parse_platform(const char *file, JsonObject *root, GHashTable *out,
 	plat->features =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
 	if (!hc_json_check_members(root, "$", members, error) ||
-	    !hc_check_format(root, HC_PLATFORM_FORMAT, error) ||
+	    !hc_machines_validate_format(root, HC_PLATFORM_FORMAT, error) ||
 	    !hc_json_get_string(root, "$", "name", TRUE, &name, error) ||
 	    !hc_json_get_string(root, "$", "description", TRUE, &desc, error) ||
 	    !hc_json_get_int(root, "$", "rank", TRUE, &plat->rank, error) ||
@@ -319,7 +319,7 @@ hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *ou
 	JsonObject *models = NULL;
 	g_autoptr(GList) names = NULL;
 
-	if (!hc_check_format(root, HC_CPU_MODELS_FORMAT, error) ||
+	if (!hc_machines_validate_format(root, HC_CPU_MODELS_FORMAT, error) ||
 	    !hc_json_get_object(root, "$", "models", TRUE, &models, error))
 		return FALSE;
 	names = json_object_get_members(models);

@@ -17,11 +17,11 @@ hc_id_is_known(const char *id, const char *const *known)
 }
 
 static gboolean
-hc_check_expr_ids(HcCatalogue *cat,
-		  const HcExpr *expr,
-		  const char *const *known,
-		  const char *where,
-		  GError **error)
+hc_validate_expr_ids(HcCatalogue *cat,
+		     const HcExpr *expr,
+		     const char *const *known,
+		     const char *where,
+		     GError **error)
 {
 	g_autoptr(GPtrArray) caps = hc_expr_get_capability_ids(expr);
 	g_autoptr(GPtrArray) feats = hc_expr_get_feature_ids(expr);
@@ -55,10 +55,10 @@ hc_check_expr_ids(HcCatalogue *cat,
 }
 
 static gboolean
-hc_check_feature_refs(HcCatalogue *cat,
-		      const HcFeatureDef *def,
-		      const char *const *known,
-		      GError **error)
+hc_validate_feature_refs(HcCatalogue *cat,
+			 const HcFeatureDef *def,
+			 const char *const *known,
+			 GError **error)
 {
 	g_autofree char *where =
 	    g_strdup_printf("%s: $.features[\"%s\"].requires", def->file, def->id);
@@ -68,7 +68,7 @@ hc_check_feature_refs(HcCatalogue *cat,
 		g_auto(GStrv) parts = g_strsplit(def->requires, "{}", -1);
 		g_autofree char *text = g_strjoinv("x", parts);
 		sample = hc_expr_parse(text, error);
-		if (sample == NULL || !hc_check_expr_ids(cat, sample, known, where, error))
+		if (sample == NULL || !hc_validate_expr_ids(cat, sample, known, where, error))
 			return FALSE;
 	}
 	if (def->migration_requires != NULL) {
@@ -83,7 +83,7 @@ hc_check_feature_refs(HcCatalogue *cat,
 			g_prefix_error(error, "%s: ", mwhere);
 			return FALSE;
 		}
-		if (!hc_check_expr_ids(cat, mexpr, known, mwhere, error))
+		if (!hc_validate_expr_ids(cat, mexpr, known, mwhere, error))
 			return FALSE;
 	}
 	if (def->effective_from != NULL) {
@@ -94,7 +94,7 @@ hc_check_feature_refs(HcCatalogue *cat,
 			g_prefix_error(error, "%s: ", fwhere);
 			return FALSE;
 		}
-		if (!hc_check_expr_ids(cat, fexpr, known, fwhere, error))
+		if (!hc_validate_expr_ids(cat, fexpr, known, fwhere, error))
 			return FALSE;
 	}
 	if (def->filtered_unless != NULL &&
@@ -138,12 +138,12 @@ hc_check_feature_refs(HcCatalogue *cat,
 
 /* a default or platform value must name a feature and fit its type */
 static gboolean
-hc_check_feature_value(HcCatalogue *cat,
-		       const char *file,
-		       const char *path,
-		       const char *id,
-		       JsonNode *value,
-		       GError **error)
+hc_validate_feature_value(HcCatalogue *cat,
+			  const char *file,
+			  const char *path,
+			  const char *id,
+			  JsonNode *value,
+			  GError **error)
 {
 	const HcFeatureDef *def = hc_catalogue_lookup_feature(cat, id);
 
@@ -176,12 +176,12 @@ hc_validate_machines(HcCatalogue *cat, GError **error)
 		for (guint i = 0; i < fam->defaults->len; i++) {
 			HcMachineDefault *d = g_ptr_array_index(fam->defaults, i);
 			g_autofree char *path = g_strdup_printf("$.defaults[%u].value", i);
-			if (!hc_check_feature_value(cat,
-						    fam->file,
-						    path,
-						    d->feature,
-						    d->value,
-						    error))
+			if (!hc_validate_feature_value(cat,
+						       fam->file,
+						       path,
+						       d->feature,
+						       d->value,
+						       error))
 				return FALSE;
 		}
 	}
@@ -237,16 +237,16 @@ hc_validate_platform(HcCatalogue *cat, HcPlatform *plat, const char *const *know
 	g_hash_table_iter_init(&iter, plat->features);
 	while (g_hash_table_iter_next(&iter, &key, &val)) {
 		g_autofree char *path = hc_json_path_member("$.features", key);
-		if (!hc_check_feature_value(cat, plat->file, path, key, val, error))
+		if (!hc_validate_feature_value(cat, plat->file, path, key, val, error))
 			return FALSE;
 	}
 	for (guint i = 0; i < plat->requires->len; i++) {
 		g_autofree char *where = g_strdup_printf("%s: $.requires[%u]", plat->file, i);
-		if (!hc_check_expr_ids(cat,
-				       g_ptr_array_index(plat->requires, i),
-				       known,
-				       where,
-				       error))
+		if (!hc_validate_expr_ids(cat,
+					  g_ptr_array_index(plat->requires, i),
+					  known,
+					  where,
+					  error))
 			return FALSE;
 	}
 	/* a platform pins every host-dependent default, or it would not fix the guest ABI */
@@ -282,7 +282,7 @@ hc_catalogue_validate(HcCatalogue *cat, const char *const *known, GError **error
 	}
 	g_hash_table_iter_init(&iter, cat->features);
 	while (g_hash_table_iter_next(&iter, NULL, &val)) {
-		if (!hc_check_feature_refs(cat, val, known, error))
+		if (!hc_validate_feature_refs(cat, val, known, error))
 			return FALSE;
 	}
 	if (!hc_validate_machines(cat, error))

@@ -111,13 +111,20 @@ hc_value_text(HcMigration *m, HcHostEval *ev, const HcFeatureEval *fe)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* whether both hosts' values are known and differ, or one of them could not be resolved */
+typedef enum {
+	HC_MISMATCH_VALUES,
+	HC_MISMATCH_UNRESOLVED,
+} HcMismatchKind;
+
 static void
 hc_mismatch(HcMigration *m,
 	    const HcFeatureEval *s,
 	    const HcFeatureEval *t,
 	    HcSeverity sev,
-	    gboolean unknown)
+	    HcMismatchKind kind)
 {
+	gboolean unknown = kind == HC_MISMATCH_UNRESOLVED;
 	const HcFeatureEval *any = s != NULL ? s : t;
 	g_autofree char *src_name = hc_host_with_kernel(m->src->host);
 	g_autofree char *dst_name = hc_host_with_kernel(m->dst->host);
@@ -248,7 +255,7 @@ hc_compare_feature(HcMigration *m, const HcFeatureEval *s, const HcFeatureEval *
 	if (s != NULL && t != NULL && hc_same_inputs(m, s, t))
 		return;
 	if (s == NULL || t == NULL || s->host_value == NULL || t->host_value == NULL) {
-		hc_mismatch(m, s, t, HC_SEVERITY_ERROR, TRUE);
+		hc_mismatch(m, s, t, HC_SEVERITY_ERROR, HC_MISMATCH_UNRESOLVED);
 		return;
 	}
 	if (hc_json_equal(s->host_value, t->host_value))
@@ -259,13 +266,13 @@ hc_compare_feature(HcMigration *m, const HcFeatureEval *s, const HcFeatureEval *
 		return;
 	if (def->type == HC_FEATURE_TYPE_CPU_MODEL && s->cpu_missing != NULL &&
 	    t->cpu_missing != NULL && hc_cpu_target_adds(s, t)) {
-		hc_mismatch(m, s, t, HC_SEVERITY_WARNING, FALSE);
+		hc_mismatch(m, s, t, HC_SEVERITY_WARNING, HC_MISMATCH_VALUES);
 		return;
 	}
 	if (def->target_may_add && s_off && !t_off)
-		hc_mismatch(m, s, t, HC_SEVERITY_WARNING, FALSE);
+		hc_mismatch(m, s, t, HC_SEVERITY_WARNING, HC_MISMATCH_VALUES);
 	else
-		hc_mismatch(m, s, t, HC_SEVERITY_ERROR, FALSE);
+		hc_mismatch(m, s, t, HC_SEVERITY_ERROR, HC_MISMATCH_VALUES);
 }
 
 /* -cpu host/max: the guest sees each host's own CPUID, so compare them feature by feature */
@@ -303,7 +310,7 @@ hc_compare_host_cpu(HcMigration *m, const HcFeatureEval *fe)
 }
 
 static void
-hc_check_blockers(HcMigration *m)
+hc_migration_blockers(HcMigration *m)
 {
 	for (guint i = 0; i < m->src->features->len; i++) {
 		const HcFeatureEval *fe = g_ptr_array_index(m->src->features, i);
@@ -339,7 +346,7 @@ hc_lookup_host_cap(const char *id, gpointer user_data)
 
 /* migration_requires on one host; adds an error finding when it does not hold */
 static void
-hc_check_migration_requires_on(HcMigration *m, const HcFeatureEval *fe, HcSnapshot *host)
+hc_migration_requires_on(HcMigration *m, const HcFeatureEval *fe, HcSnapshot *host)
 {
 	g_autoptr(GError) error = NULL;
 	const HcExpr *e = hc_catalogue_get_migration_requires(m->cat, fe->def, fe->id, &error);
@@ -377,7 +384,7 @@ hc_check_migration_requires_on(HcMigration *m, const HcFeatureEval *fe, HcSnapsh
 }
 
 static void
-hc_check_migration_requires(HcMigration *m)
+hc_migration_requires(HcMigration *m)
 {
 	for (guint i = 0; i < m->src->features->len; i++) {
 		const HcFeatureEval *fe = g_ptr_array_index(m->src->features, i);
@@ -385,9 +392,9 @@ hc_check_migration_requires(HcMigration *m)
 		if (fe->def->migration_requires == NULL ||
 		    hc_feature_value_is_off(fe->def, fe->value))
 			continue;
-		hc_check_migration_requires_on(m, fe, m->src->host);
+		hc_migration_requires_on(m, fe, m->src->host);
 		if (m->dst->host != m->src->host)
-			hc_check_migration_requires_on(m, fe, m->dst->host);
+			hc_migration_requires_on(m, fe, m->dst->host);
 	}
 }
 
@@ -457,8 +464,8 @@ hc_migration_evaluate(HcCatalogue *cat,
 		else
 			hc_compare_feature(&m, s, t);
 	}
-	hc_check_blockers(&m);
-	hc_check_migration_requires(&m);
+	hc_migration_blockers(&m);
+	hc_migration_requires(&m);
 	hc_take_target_findings(&m);
 	json_object_set_object_member(m.report->extra, "source", hc_host_json(source));
 	json_object_set_object_member(m.report->extra, "target", hc_host_json(target));
