@@ -12,6 +12,7 @@
 #include "hc-ctl-bus.h"
 #include "hc-ctl-offline.h"
 #include "hc-ctl.h"
+#include "hc-probe-registry.h"
 
 G_DEFINE_QUARK(hc - ctl - error - quark, hc_ctl_error)
 
@@ -50,6 +51,7 @@ hc_ctl_context_clear(HcCtlContext *ctx)
 	g_clear_pointer(&ctx->output_path, g_free);
 	g_clear_pointer(&ctx->history_file, g_free);
 	g_clear_pointer(&ctx->spec_path, g_free);
+	g_clear_pointer(&ctx->format, g_free);
 	g_clear_pointer(&ctx->data_dirs, g_ptr_array_unref);
 	g_clear_pointer(&ctx->tail_argv, g_strfreev);
 	g_clear_pointer(&ctx->bus, hc_ctl_bus_free);
@@ -120,4 +122,16 @@ hc_ctl_context_get_data_dirs(HcCtlContext *ctx)
 		return defaults;
 	/* created with g_ptr_array_new_null_terminated() */
 	return (const char *const *)ctx->data_dirs->pdata;
+}
+
+HcCatalogue *
+hc_ctl_context_load_catalogue(HcCtlContext *ctx, GError **error)
+{
+	HcCatalogue *cat = hc_catalogue_load_for_probes(hc_ctl_context_get_data_dirs(ctx),
+							hc_probe_registry,
+							hc_probe_registry_len,
+							error);
+	if (cat == NULL)
+		g_prefix_error(error, "catalogue: ");
+	return cat;
 }

@@ -25,6 +25,7 @@ enum {
 	ARG_FILE,
 	ARG_DATA_DIR,
 	ARG_SPEC,
+	ARG_FORMAT,
 };
 
 static const struct option options[] = {
@@ -43,6 +44,7 @@ static const struct option options[] = {
     {"file", required_argument, NULL, ARG_FILE},
     {"data-dir", required_argument, NULL, ARG_DATA_DIR},
     {"spec", required_argument, NULL, ARG_SPEC},
+    {"format", required_argument, NULL, ARG_FORMAT},
     {"output", required_argument, NULL, 'o'},
     {},
 };
@@ -101,6 +103,9 @@ parse_options(HcCtlContext *ctx, int argc, char **argv, GError **error)
 			break;
 		case ARG_SPEC:
 			set_string(&ctx->spec_path, optarg);
+			break;
+		case ARG_FORMAT:
+			set_string(&ctx->format, optarg);
 			break;
 		case ARG_DATA_DIR:
 			if (ctx->data_dirs == NULL)

@@ -388,31 +388,6 @@ verb_get(HcCtlContext *ctx, char **args, GError **error)
 	return HC_CTL_EXIT_YES;
 }
 
-/* ---- export ---- */
-
-static int
-verb_export(HcCtlContext *ctx, char **args, GError **error)
-{
-	g_autofree char *json = NULL;
-
-	if (hc_ctl_context_is_offline(ctx)) {
-		HcSnapshot *snap = hc_ctl_context_get_snapshot(ctx, error);
-		if (snap == NULL)
-			return -1;
-		json = hc_snapshot_to_json(snap, TRUE);
-	} else {
-		HcCtlBus *bus = hc_ctl_context_get_bus(ctx, error);
-		if (bus == NULL)
-			return -1;
-		json = hc_ctl_bus_describe(bus, error);
-		if (json == NULL)
-			return -1;
-	}
-	if (!hc_ctl_write_output(ctx->output_path, json, error))
-		return -1;
-	return HC_CTL_EXIT_YES;
-}
-
 /* ---- refresh ---- */
 
 static int
@@ -447,7 +422,13 @@ static const HcCtlVerb verbs[] = {
     {"status", 1, 1, TRUE, verb_status, "status", "Show the daemon, its probes and unknowns"},
     {"list", 1, G_MAXUINT, FALSE, verb_list, "list [ID-PREFIX…]", "List capabilities"},
     {"get", 2, 2, FALSE, verb_get, "get ID", "Show one capability"},
-    {"export", 1, 1, FALSE, verb_export, "export", "Print the snapshot JSON (or -o FILE)"},
+    {"export",
+     1,
+     1,
+     FALSE,
+     hc_ctl_verb_export,
+     "export",
+     "Print the snapshot JSON, Prometheus metrics or NFD labels (--format)"},
     {"refresh", 1, G_MAXUINT, FALSE, verb_refresh, "refresh [PROBE…]", "Re-run probes"},
     {"monitor",
      1,
@@ -468,8 +449,15 @@ static const HcCtlVerb verbs[] = {
      G_MAXUINT,
      FALSE,
      hc_ctl_verb_baseline,
-     "baseline SNAPSHOT…",
+     "baseline SNAPSHOT|DIR|-…",
      "What a set of hosts has in common (--spec: pins)"},
+    {"migrations",
+     3,
+     G_MAXUINT,
+     FALSE,
+     hc_ctl_verb_migrations,
+     "migrations SPEC SNAPSHOT|DIR|-…",
+     "Which host pairs can migrate a VM, by groups of equal hosts"},
     {"diff",
      3,
      3,
@@ -530,7 +518,8 @@ hc_ctl_verbs_print_help(const char *prog)
 		"                            $HOSTCAPD_SYSROOT)\n"
 		"     --snapshot FILE        Read a snapshot file instead of asking hostcapd\n"
 		"     --data-dir DIR         Catalogue root (repeatable; default %s, %s)\n"
-		"  -o --output FILE          export: write to FILE instead of stdout\n"
+		"  -o --output FILE          export: write to FILE instead of stdout (atomically)\n"
+		"     --format FORMAT        export: json (default), prometheus or nfd\n"
 		"     --file FILE            history: read FILE instead of %s/history.jsonl\n"
 		"     --target FILE          check: migration to the host of snapshot FILE\n"
 		"     --source FILE          check: migration from the host of snapshot FILE\n"

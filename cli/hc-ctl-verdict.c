@@ -19,6 +19,7 @@
 #include "hc-ctl-output.h"
 #include "hc-ctl.h"
 #include "hc-probe-registry.h"
+#include "hc-baseline.h"
 #include "hc-verdict.h"
 
 static const struct {
@@ -371,18 +372,29 @@ row_has_unreported(JsonObject *per_host, JsonArray *hosts)
 	return FALSE;
 }
 
-/* one row per capability that differs, one column per host */
+/* one row per capability that differs, one column per group of equal hosts (named by its
+ * first host, and how many more it stands for) */
 static void
-print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonObject *differing)
+print_differing(HcCtlContext *ctx, JsonArray *hosts, JsonArray *groups, JsonObject *differing)
 {
-	g_autoptr(GPtrArray) headers = g_ptr_array_new_null_terminated(4, NULL, TRUE);
+	g_autoptr(GPtrArray) headers = g_ptr_array_new_null_terminated(4, g_free, TRUE);
 	g_autoptr(GList) ids = json_object_get_members(differing);
 	g_autoptr(HcCtlTable) t = NULL;
 	guint shown = 0, more = 0, unreported = 0, live = 0;
 
-	g_ptr_array_add(headers, (gpointer) "DIFFERS");
-	for (guint i = 0; i < json_array_get_length(hosts); i++)
-		g_ptr_array_add(headers, (gpointer)json_array_get_string_element(hosts, i));
+	g_ptr_array_add(headers, g_strdup("DIFFERS"));
+	for (guint i = 0; i < json_array_get_length(hosts); i++) {
+		const char *h = json_array_get_string_element(hosts, i);
+		JsonObject *g = groups != NULL && i < json_array_get_length(groups)
+				    ? json_array_get_object_element(groups, i)
+				    : NULL;
+		gint64 n = g != NULL && json_object_has_member(g, "count")
+			       ? json_object_get_int_member(g, "count")
+			       : 1;
+		g_ptr_array_add(headers,
+				n > 1 ? g_strdup_printf("%s (+%" G_GINT64_FORMAT ")", h, n - 1)
+				      : g_strdup(h));
+	}
 	t = hc_ctl_table_new((const char *const *)headers->pdata);
 	ids = g_list_sort(ids, (GCompareFunc)g_strcmp0);
 	for (GList *l = ids; l != NULL; l = l->next) {
@@ -429,6 +441,8 @@ static void
 print_baseline(HcCtlContext *ctx, JsonObject *report)
 {
 	JsonNode *hosts = member_of_type(report, "hosts", JSON_NODE_ARRAY);
+	JsonNode *groups = member_of_type(report, "groups", JSON_NODE_ARRAY);
+	g_autoptr(JsonArray) firsts = json_array_new();
 	JsonNode *common = member_of_type(report, "common_capabilities", JSON_NODE_ARRAY);
 	JsonNode *differing = member_of_type(report, "differing_capabilities", JSON_NODE_OBJECT);
 	const char *platform = member_string(report, "platform");
@@ -444,8 +458,19 @@ print_baseline(HcCtlContext *ctx, JsonObject *report)
 		g_print("%22s: %s\n", "Pin on every host", pin[0] != '\0' ? pin : "nothing");
 	if (hosts != NULL && differing != NULL &&
 	    json_object_get_size(json_node_get_object(differing)) > 0) {
+		/* a group's answers are keyed by its first host */
+		for (guint i = 0; groups != NULL && i < json_array_get_length(json_node_get_array(groups));
+		     i++) {
+			JsonObject *g = json_array_get_object_element(json_node_get_array(groups), i);
+			JsonArray *members = json_object_get_array_member(g, "hosts");
+			json_array_add_string_element(firsts,
+						      json_array_get_string_element(members, 0));
+		}
 		g_print("\n");
-		print_differing(ctx, json_node_get_array(hosts), json_node_get_object(differing));
+		print_differing(ctx,
+				groups != NULL ? firsts : json_node_get_array(hosts),
+				groups != NULL ? json_node_get_array(groups) : NULL,
+				json_node_get_object(differing));
 	}
 }
 
@@ -522,18 +547,6 @@ read_snapshot_text(const char *path, GError **error)
 	return text;
 }
 
-static HcCatalogue *
-load_catalogue(HcCtlContext *ctx, GError **error)
-{
-	HcCatalogue *cat = hc_catalogue_load_for_probes(hc_ctl_context_get_data_dirs(ctx),
-							hc_probe_registry,
-							hc_probe_registry_len,
-							error);
-	if (cat == NULL)
-		g_prefix_error(error, "catalogue: ");
-	return cat;
-}
-
 static gboolean
 check_offline(HcCtlContext *ctx, HcCatalogue *cat, const char *spec, char **report, GError **error)
 {
@@ -598,7 +611,7 @@ hc_ctl_verb_check(HcCtlContext *ctx, char **args, GError **error)
 	if (spec == NULL)
 		return -1;
 	if (hc_ctl_context_is_offline(ctx)) {
-		g_autoptr(HcCatalogue) cat = load_catalogue(ctx, error);
+		g_autoptr(HcCatalogue) cat = hc_ctl_context_load_catalogue(ctx, error);
 		if (cat == NULL)
 			return -1;
 		ok = check_offline(ctx, cat, spec, &report, &local_error);
@@ -626,30 +639,45 @@ hc_ctl_verb_check(HcCtlContext *ctx, char **args, GError **error)
 int
 hc_ctl_verb_baseline(HcCtlContext *ctx, char **args, GError **error)
 {
-	g_autoptr(GPtrArray) snaps =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)hc_snapshot_unref);
-	g_autoptr(HcCatalogue) cat = load_catalogue(ctx, error);
-	g_autofree char *spec = NULL;
-	g_autofree char *report = NULL;
+	g_autoptr(HcFleet) fleet = hc_fleet_new();
+	g_autoptr(HcCatalogue) cat = hc_ctl_context_load_catalogue(ctx, error);
+	g_autoptr(HcSpec) spec = NULL;
+	g_autoptr(HcReport) report = NULL;
+	g_autofree char *spec_text = NULL;
+	g_autofree char *report_json = NULL;
 	g_autofree char *where = NULL;
 	gsize spec_len = 0;
+	HcVerdict verdict;
 
 	if (cat == NULL)
 		return -1;
 	for (guint i = 1; args[i] != NULL; i++) {
-		HcSnapshot *snap = hc_ctl_offline_load_snapshot(args[i], error);
-		if (snap == NULL)
+		if (!hc_fleet_add_path(fleet, args[i], error))
 			return -1;
-		g_ptr_array_add(snaps, snap);
 	}
-	if (ctx->spec_path != NULL && !hc_ctl_offline_read_input(ctx->spec_path,
-								 HC_LIMIT_SPEC_BYTES,
-								 &spec,
-								 &spec_len,
-								 error))
+	if (ctx->spec_path != NULL) {
+		if (!hc_ctl_offline_read_input(ctx->spec_path,
+					       HC_LIMIT_SPEC_BYTES,
+					       &spec_text,
+					       &spec_len,
+					       error))
+			return -1;
+		spec = hc_spec_parse(cat, spec_text, spec_len, error);
+		if (spec == NULL) {
+			g_prefix_error(error, "spec %s: ", ctx->spec_path);
+			return -1;
+		}
+	}
+	report = hc_baseline_evaluate_fleet(cat, fleet, spec, &verdict, error);
+	if (report == NULL)
 		return -1;
-	if (!hc_check_baseline(cat, snaps, spec, spec_len, &report, error))
-		return -1;
-	where = g_strdup_printf(" (%u hosts)", snaps->len);
-	return emit_report(ctx, spec != NULL ? "baseline-spec" : "baseline", where, report, error);
+	report_json = hc_report_to_json(report, verdict);
+	where = g_strdup_printf(" (%u hosts, %u distinct)",
+				hc_fleet_get_n_hosts(fleet),
+				hc_fleet_get_groups(fleet)->len);
+	return emit_report(ctx,
+			   spec != NULL ? "baseline-spec" : "baseline",
+			   where,
+			   report_json,
+			   error);
 }

@@ -5,6 +5,8 @@
 
 #include "hostcap/hc-snapshot.h"
 
+#include "hc-verdict.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -55,6 +57,7 @@ typedef struct {
 	char *output_path;
 	char *history_file;
 	char *spec_path;      /* baseline --spec */
+	char *format;	      /* export --format: json (NULL), prometheus, nfd */
 	GPtrArray *data_dirs; /* --data-dir, NULL-terminated when set */
 	char **tail_argv;     /* everything after "--" */
 	/* terminal */
@@ -81,6 +84,9 @@ hc_ctl_context_get_snapshot(HcCtlContext *ctx, GError **error);
 /* catalogue roots, lowest priority first: --data-dir or the installed defaults */
 const char *const *
 hc_ctl_context_get_data_dirs(HcCtlContext *ctx);
+/* the catalogue of those roots, checked against the probes' ids; a new reference */
+HcCatalogue *
+hc_ctl_context_load_catalogue(HcCtlContext *ctx, GError **error);
 
 /* a verb returns an exit code (0, 1, 2) or -1 with @error set */
 typedef int (*HcCtlVerbFunc)(HcCtlContext *ctx, char **args, GError **error);
@@ -116,5 +122,9 @@ int
 hc_ctl_verb_history(HcCtlContext *ctx, char **args, GError **error);
 int
 hc_ctl_verb_monitor(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_export(HcCtlContext *ctx, char **args, GError **error);
+int
+hc_ctl_verb_migrations(HcCtlContext *ctx, char **args, GError **error);
 
 G_END_DECLS

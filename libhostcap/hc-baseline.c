@@ -6,6 +6,7 @@
 #include "hc-baseline.h"
 #include "hc-json-util.h"
 #include "hc-migration.h"
+#include "hostcap/hc-error.h"
 
 /* ids every host reports as supported, and ids on which the hosts disagree */
 static void
@@ -199,6 +200,76 @@ hc_baseline_verify(HcCatalogue *cat,
 	return TRUE;
 }
 
+/* the minimal pins for @spec, verified on every ordered pair of groups */
+static gboolean
+hc_baseline_add_pins(HcCatalogue *cat,
+		     GPtrArray *snaps,
+		     const HcSpec *spec,
+		     HcReport *report,
+		     HcVerdict *verdict,
+		     GError **error)
+{
+	JsonObject *pins = json_object_new();
+	g_autoptr(HcSpec) pinned = hc_baseline_pin_spec(cat, snaps, spec, pins, error);
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GList) ids = json_object_get_members(pins);
+
+	if (pinned == NULL || !hc_baseline_verify(cat, snaps, pinned, report, verdict, error)) {
+		json_object_unref(pins);
+		return FALSE;
+	}
+	for (GList *l = ids; l != NULL; l = l->next) {
+		const HcFeatureDef *def = hc_catalogue_lookup_feature(cat, l->data);
+		g_autofree char *v = hc_value_to_qemu(json_object_get_member(pins, l->data));
+		g_string_append_printf(text,
+				       "%s%s=%s",
+				       text->len > 0 ? "," : "",
+				       hc_feature_property(def, l->data),
+				       v);
+	}
+	json_object_set_object_member(report->extra, "pins", pins);
+	json_object_set_string_member(report->extra, "pin", text->str);
+	json_object_set_member(report->extra, "spec", hc_spec_to_json(pinned));
+	return TRUE;
+}
+
+HcReport *
+hc_baseline_evaluate_fleet(HcCatalogue *cat,
+			   HcFleet *fleet,
+			   const HcSpec *spec,
+			   HcVerdict *verdict,
+			   GError **error)
+{
+	g_autoptr(HcReport) report = hc_report_new();
+	g_autoptr(GPtrArray) snaps = hc_fleet_dup_representatives(fleet);
+	GPtrArray *groups = hc_fleet_get_groups(fleet);
+	const HcPlatform *plat;
+	JsonArray *hosts = json_array_new();
+
+	if (snaps->len == 0) {
+		json_array_unref(hosts);
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "a baseline needs at least one host snapshot");
+		return NULL;
+	}
+	for (guint g = 0; g < groups->len; g++) {
+		const HcFleetGroup *group = g_ptr_array_index(groups, g);
+		for (guint h = 0; h < group->hosts->len; h++)
+			json_array_add_string_element(hosts, g_ptr_array_index(group->hosts, h));
+	}
+	json_object_set_array_member(report->extra, "hosts", hosts);
+	json_object_set_member(report->extra, "groups", hc_fleet_groups_to_json(fleet));
+	/* the rest is judged once per group, on its first host */
+	hc_baseline_capabilities(snaps, report);
+	plat = hc_baseline_platform(cat, snaps, report);
+	*verdict = plat != NULL ? HC_VERDICT_YES : HC_VERDICT_NO;
+	if (spec != NULL && !hc_baseline_add_pins(cat, snaps, spec, report, verdict, error))
+		return NULL;
+	return g_steal_pointer(&report);
+}
+
 HcReport *
 hc_baseline_evaluate(HcCatalogue *cat,
 		     GPtrArray *snaps,
@@ -206,40 +277,9 @@ hc_baseline_evaluate(HcCatalogue *cat,
 		     HcVerdict *verdict,
 		     GError **error)
 {
-	g_autoptr(HcReport) report = hc_report_new();
-	const HcPlatform *plat;
-	JsonArray *hosts = json_array_new();
+	g_autoptr(HcFleet) fleet = hc_fleet_new();
 
 	for (guint s = 0; s < snaps->len; s++)
-		json_array_add_string_element(hosts, hc_host_label(g_ptr_array_index(snaps, s)));
-	json_object_set_array_member(report->extra, "hosts", hosts);
-	hc_baseline_capabilities(snaps, report);
-	plat = hc_baseline_platform(cat, snaps, report);
-	*verdict = plat != NULL ? HC_VERDICT_YES : HC_VERDICT_NO;
-	if (spec != NULL) {
-		JsonObject *pins = json_object_new();
-		g_autoptr(HcSpec) pinned = hc_baseline_pin_spec(cat, snaps, spec, pins, error);
-		g_autoptr(GString) text = g_string_new(NULL);
-		g_autoptr(GList) ids = json_object_get_members(pins);
-
-		if (pinned == NULL ||
-		    !hc_baseline_verify(cat, snaps, pinned, report, verdict, error)) {
-			json_object_unref(pins);
-			return NULL;
-		}
-		for (GList *l = ids; l != NULL; l = l->next) {
-			const HcFeatureDef *def = hc_catalogue_lookup_feature(cat, l->data);
-			g_autofree char *v =
-			    hc_value_to_qemu(json_object_get_member(pins, l->data));
-			g_string_append_printf(text,
-					       "%s%s=%s",
-					       text->len > 0 ? "," : "",
-					       hc_feature_property(def, l->data),
-					       v);
-		}
-		json_object_set_object_member(report->extra, "pins", pins);
-		json_object_set_string_member(report->extra, "pin", text->str);
-		json_object_set_member(report->extra, "spec", hc_spec_to_json(pinned));
-	}
-	return g_steal_pointer(&report);
+		hc_fleet_add(fleet, g_ptr_array_index(snaps, s));
+	return hc_baseline_evaluate_fleet(cat, fleet, spec, verdict, error);
 }

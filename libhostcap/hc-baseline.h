@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hc-evaluator.h"
+#include "hc-fleet.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,16 @@ hc_baseline_evaluate(HcCatalogue *cat,
 		     const HcSpec *spec,
 		     HcVerdict *verdict,
 		     GError **error);
+
+/* the same over a fleet: judged once per group of equal fingerprints, so the cost grows
+ * with the number of distinct hosts; "hosts" lists every host and "groups" which hosts each
+ * group stands for (the per-host members name each group's first host) */
+HcReport *
+hc_baseline_evaluate_fleet(HcCatalogue *cat,
+			   HcFleet *fleet,
+			   const HcSpec *spec,
+			   HcVerdict *verdict,
+			   GError **error);
 
 /* the pinned spec alone (for tests and the CLI); NULL on error */
 HcSpec *
