@@ -40,8 +40,8 @@ verdict_from_string(const char *text)
 static void
 print_groups(HcCtlContext *ctx, JsonArray *groups)
 {
-	static const char *const headers[] = {"GROUP", "HOSTS", "KERNEL", "FINGERPRINT", "FIRST",
-					      NULL};
+	static const char *const headers[] =
+	    {"GROUP", "HOSTS", "KERNEL", "FINGERPRINT", "FIRST", NULL};
 	g_autoptr(HcCtlTable) t = hc_ctl_table_new(headers);
 
 	for (guint i = 0; i < json_array_get_length(groups); i++) {
@@ -73,10 +73,10 @@ print_matrix(HcCtlContext *ctx, JsonArray *groups, JsonArray *matrix)
 
 	g_ptr_array_add(headers, g_strdup("FROM\\TO"));
 	for (guint i = 0; i < n; i++)
-		g_ptr_array_add(headers,
-				g_strdup(json_object_get_string_member(
-				    json_array_get_object_element(groups, i),
-				    "group")));
+		g_ptr_array_add(
+		    headers,
+		    g_strdup(json_object_get_string_member(json_array_get_object_element(groups, i),
+							   "group")));
 	for (guint i = 0; i < json_array_get_length(matrix); i++) {
 		JsonObject *m = json_array_get_object_element(matrix, i);
 		g_hash_table_insert(cells,
@@ -89,9 +89,10 @@ print_matrix(HcCtlContext *ctx, JsonArray *groups, JsonArray *matrix)
 	for (guint r = 0; r < n; r++) {
 		hc_ctl_table_add(t, g_ptr_array_index(headers, r + 1), NULL);
 		for (guint c = 0; c < n; c++) {
-			g_autofree char *key = g_strdup_printf("%s>%s",
-							       (char *)g_ptr_array_index(headers, r + 1),
-							       (char *)g_ptr_array_index(headers, c + 1));
+			g_autofree char *key =
+			    g_strdup_printf("%s>%s",
+					    (char *)g_ptr_array_index(headers, r + 1),
+					    (char *)g_ptr_array_index(headers, c + 1));
 			JsonObject *m = g_hash_table_lookup(cells, key);
 			HcVerdict v;
 			if (m == NULL) {
@@ -99,7 +100,9 @@ print_matrix(HcCtlContext *ctx, JsonArray *groups, JsonArray *matrix)
 				continue;
 			}
 			v = verdict_from_string(json_object_get_string_member(m, "verdict"));
-			hc_ctl_table_add(t, hc_ctl_fleet_cells[v].text, hc_ctl_fleet_cells[v].colour);
+			hc_ctl_table_add(t,
+					 hc_ctl_fleet_cells[v].text,
+					 hc_ctl_fleet_cells[v].colour);
 		}
 	}
 	hc_ctl_table_print(t, TRUE, ctx->colour, ctx->columns);
@@ -151,8 +154,8 @@ print_migrations(HcCtlContext *ctx, const char *spec_name, JsonObject *root)
 		json_object_get_int_member(root, "hosts"),
 		json_array_get_length(groups),
 		json_object_get_string_member(root, "verdict"));
-	g_print("Host pairs: %" G_GINT64_FORMAT " yes, %" G_GINT64_FORMAT
-		" no, %" G_GINT64_FORMAT " unknown\n\n",
+	g_print("Host pairs: %" G_GINT64_FORMAT " yes, %" G_GINT64_FORMAT " no, %" G_GINT64_FORMAT
+		" unknown\n\n",
 		json_object_get_int_member(pairs, "yes"),
 		json_object_get_int_member(pairs, "no"),
 		json_object_get_int_member(pairs, "unknown"));

@@ -459,9 +459,11 @@ print_baseline(HcCtlContext *ctx, JsonObject *report)
 	if (hosts != NULL && differing != NULL &&
 	    json_object_get_size(json_node_get_object(differing)) > 0) {
 		/* a group's answers are keyed by its first host */
-		for (guint i = 0; groups != NULL && i < json_array_get_length(json_node_get_array(groups));
+		for (guint i = 0;
+		     groups != NULL && i < json_array_get_length(json_node_get_array(groups));
 		     i++) {
-			JsonObject *g = json_array_get_object_element(json_node_get_array(groups), i);
+			JsonObject *g =
+			    json_array_get_object_element(json_node_get_array(groups), i);
 			JsonArray *members = json_object_get_array_member(g, "hosts");
 			json_array_add_string_element(firsts,
 						      json_array_get_string_element(members, 0));

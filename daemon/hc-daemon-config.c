@@ -16,6 +16,7 @@ typedef enum {
 	HC_CONFIG_KIND_UINT,
 	HC_CONFIG_KIND_UINT64,
 	HC_CONFIG_KIND_NAME, /* user or group name */
+	HC_CONFIG_KIND_PATH, /* absolute file path; "" = off */
 } HcConfigKind;
 
 typedef struct {
@@ -47,6 +48,18 @@ static const HcConfigKey hc_config_keys[] = {
      G_STRUCT_OFFSET(HcDaemonConfig, history_max_bytes),
      HC_DAEMON_CONFIG_MIN_HISTORY_BYTES,
      HC_DAEMON_CONFIG_MAX_HISTORY},
+    {"PrometheusFile",
+     HC_CONFIG_KIND_PATH,
+     G_STRUCT_OFFSET(HcDaemonConfig, prometheus_file),
+     0,
+     0,
+     TRUE},
+    {"NfdFeatureFile",
+     HC_CONFIG_KIND_PATH,
+     G_STRUCT_OFFSET(HcDaemonConfig, nfd_feature_file),
+     0,
+     0,
+     TRUE},
 };
 
 char **
@@ -69,6 +82,8 @@ hc_daemon_config_new(void)
 	config->admin_group = g_strdup(HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP);
 	config->refresh_limit_per_minute = HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT;
 	config->history_max_bytes = HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES;
+	config->prometheus_file = g_strdup("");
+	config->nfd_feature_file = g_strdup("");
 	return config;
 }
 
@@ -80,6 +95,8 @@ hc_daemon_config_free(HcDaemonConfig *config)
 	g_strfreev(config->disabled_probes);
 	g_free(config->qemu_user);
 	g_free(config->admin_group);
+	g_free(config->prometheus_file);
+	g_free(config->nfd_feature_file);
 	g_free(config);
 }
 
@@ -92,6 +109,32 @@ hc_config_name_is_valid(const char *name)
 	for (const char *p = name; *p != '\0'; p++) {
 		if (!g_ascii_isalnum(*p) && strchr("._-", *p) == NULL)
 			return FALSE;
+	}
+	return TRUE;
+}
+
+/* an export file: absolute, a file name at the end, in a directory that exists */
+static gboolean
+hc_config_path_is_valid(const char *path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *base = g_path_get_basename(path);
+
+	if (!g_path_is_absolute(path) || g_str_has_suffix(path, "/") || base[0] == '.') {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "'%s' is not an absolute path to a file (not a dot-file)",
+			    path);
+		return FALSE;
+	}
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "directory %s does not exist",
+			    dir);
+		return FALSE;
 	}
 	return TRUE;
 }
@@ -154,6 +197,7 @@ hc_config_parse_key(GKeyFile *kf, const HcConfigKey *k, HcDaemonConfig *config, 
 		*(guint64 *)field = number;
 		return TRUE;
 	case HC_CONFIG_KIND_NAME:
+	case HC_CONFIG_KIND_PATH:
 	default:
 		break;
 	}
@@ -161,7 +205,10 @@ hc_config_parse_key(GKeyFile *kf, const HcConfigKey *k, HcDaemonConfig *config, 
 	if (text == NULL)
 		return FALSE;
 	g_strstrip(text);
-	if (!(k->may_be_empty && text[0] == '\0') && !hc_config_name_is_valid(text)) {
+	if (k->kind == HC_CONFIG_KIND_PATH) {
+		if (text[0] != '\0' && !hc_config_path_is_valid(text, error))
+			return FALSE;
+	} else if (!(k->may_be_empty && text[0] == '\0') && !hc_config_name_is_valid(text)) {
 		g_set_error(error,
 			    HC_ERROR,
 			    HC_ERROR_INVALID_ARGUMENT,

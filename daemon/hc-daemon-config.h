@@ -20,6 +20,8 @@ typedef struct {
 	char *admin_group;		/* "" = Refresh is for root only */
 	guint refresh_limit_per_minute; /* per caller; 0 = no limit */
 	guint64 history_max_bytes;	/* history.jsonl is trimmed to stay below */
+	char *prometheus_file;		/* "" = no Prometheus textfile export */
+	char *nfd_feature_file;		/* "" = no NFD feature file */
 } HcDaemonConfig;
 
 #define HC_DAEMON_CONFIG_GROUP		       "Daemon"

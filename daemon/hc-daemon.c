@@ -15,6 +15,7 @@
 #include "hc-daemon.h"
 #include "hc-debounce.h"
 #include "hc-devwatch.h"
+#include "hc-exporter.h"
 #include "hc-history.h"
 #include "hc-notify.h"
 #include "hc-prober.h"
@@ -66,6 +67,7 @@ struct _HcDaemon {
 	HcDaemonState state;
 
 	HcRefreshQueue *refresh; /* the next pass and who waits for it */
+	HcExporter *exporter;	 /* PrometheusFile=, NfdFeatureFile= */
 };
 
 const char *
@@ -165,6 +167,7 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 	hc_daemon_load_config(daemon);
 	daemon->signal_sources = g_ptr_array_new_with_free_func(hc_daemon_source_unref);
 	daemon->refresh = hc_refresh_queue_new();
+	daemon->exporter = hc_exporter_new();
 	daemon->notify = hc_notify_new();
 
 	r = sd_event_new(&daemon->event);
@@ -187,6 +190,7 @@ hc_daemon_free(HcDaemon *daemon)
 	/* waiters are failed first, while everything they might call back into still exists */
 	hc_refresh_queue_free(daemon->refresh);
 	daemon->refresh = NULL;
+	g_clear_pointer(&daemon->exporter, hc_exporter_free);
 	g_clear_pointer(&daemon->bus, hc_bus_free);
 	g_clear_pointer(&daemon->prober, hc_prober_free);
 	g_clear_pointer(&daemon->uevent, hc_uevent_free);
@@ -295,6 +299,7 @@ hc_daemon_start_queued(HcDaemon *daemon)
 		return;
 	probes = hc_refresh_queue_start(daemon->refresh);
 	g_debug("starting a probe pass of %u probes", probes->len);
+	hc_exporter_pass_started(daemon->exporter);
 	if (!hc_prober_start(daemon->prober, probes, &error)) {
 		g_warning("cannot start a probe pass: %s", error->message);
 		hc_refresh_queue_fail_running(daemon->refresh, error);
@@ -425,6 +430,23 @@ hc_daemon_record_history(HcDaemon *daemon, HcSnapshot *old, HcSnapshot *next, GP
 		g_warning("%s, ignoring", error->message);
 }
 
+/* the export files carry the probe time, so they are rewritten after every pass; platform
+ * labels need the catalogue, parsed here at the latest when an export is configured */
+static void
+hc_daemon_write_exports(HcDaemon *daemon)
+{
+	const HcDaemonConfig *config = daemon->config;
+	g_autoptr(GError) error = NULL;
+	HcCatalogue *cat;
+
+	if (config->prometheus_file[0] == '\0' && config->nfd_feature_file[0] == '\0')
+		return;
+	cat = hc_catalogue_loader_get(daemon->catalogue, &error);
+	if (cat == NULL)
+		g_debug("exports without platforms: %s", error->message);
+	hc_exporter_write(daemon->exporter, config, daemon->snapshot, cat);
+}
+
 static void
 hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 {
@@ -439,6 +461,7 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 			  changed->len);
 	hc_daemon_save_cache(daemon);
 	hc_daemon_record_history(daemon, old, next, changed);
+	hc_daemon_write_exports(daemon);
 	if (daemon->bus != NULL) {
 		if (changed->len > 0) {
 			hc_bus_emit_capabilities_changed(daemon->bus, generation, changed);
@@ -465,6 +488,7 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 	guint64 generation = 0;
 
 	next = daemon->snapshot != NULL ? hc_snapshot_copy(daemon->snapshot) : hc_snapshot_new();
+	hc_exporter_count_results(daemon->exporter, owned);
 	hc_engine_apply_results(next, owned);
 	hc_engine_fill_host(next, daemon->sysroot);
 	hc_snapshot_set_generated_usec(next, g_get_real_time());

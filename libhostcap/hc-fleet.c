@@ -12,9 +12,9 @@
 #include "hc-fleet.h"
 
 struct _HcFleet {
-	GPtrArray *groups;	  /* HcFleetGroup*, owned */
-	GHashTable *by_print;	  /* fingerprint → HcFleetGroup* (borrowed) */
-	GHashTable *by_snapshot;  /* representative HcSnapshot* → HcFleetGroup* (borrowed) */
+	GPtrArray *groups;	 /* HcFleetGroup*, owned */
+	GHashTable *by_print;	 /* fingerprint → HcFleetGroup* (borrowed) */
+	GHashTable *by_snapshot; /* representative HcSnapshot* → HcFleetGroup* (borrowed) */
 	guint n_hosts;
 };
 

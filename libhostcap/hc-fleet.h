@@ -16,9 +16,9 @@ G_BEGIN_DECLS
  */
 
 typedef struct {
-	char *name;	       /* "g1", "g2", … in order of first appearance */
-	HcSnapshot *snapshot;  /* the first host of the group */
-	GPtrArray *hosts;      /* host labels (char*), in input order */
+	char *name;	      /* "g1", "g2", … in order of first appearance */
+	HcSnapshot *snapshot; /* the first host of the group */
+	GPtrArray *hosts;     /* host labels (char*), in input order */
 } HcFleetGroup;
 
 typedef struct _HcFleet HcFleet;
