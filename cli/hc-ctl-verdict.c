@@ -674,9 +674,12 @@ hc_ctl_verb_baseline(HcCtlContext *ctx, char **args, GError **error)
 	if (report == NULL)
 		return -1;
 	report_json = hc_report_to_json(report, verdict);
-	where = g_strdup_printf(" (%u hosts, %u distinct)",
-				hc_fleet_get_n_hosts(fleet),
-				hc_fleet_get_groups(fleet)->len);
+	if (hc_fleet_get_groups(fleet)->len < hc_fleet_get_n_hosts(fleet))
+		where = g_strdup_printf(" (%u hosts, %u distinct)",
+					hc_fleet_get_n_hosts(fleet),
+					hc_fleet_get_groups(fleet)->len);
+	else
+		where = g_strdup_printf(" (%u hosts)", hc_fleet_get_n_hosts(fleet));
 	return emit_report(ctx,
 			   spec != NULL ? "baseline-spec" : "baseline",
 			   where,
