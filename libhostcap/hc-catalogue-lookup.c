@@ -157,12 +157,12 @@ hc_catalogue_get_machine_names(HcCatalogue *cat)
 	g_hash_table_iter_init(&iter, cat->machines);
 	while (g_hash_table_iter_next(&iter, NULL, &val)) {
 		const HcMachineFamily *fam = val;
-		for (guint i = 0; i < fam->versions->len; i++) {
+		for (guint i = 0; i < fam->all_versions->len; i++) {
 			g_ptr_array_add(
 			    out,
 			    g_strdup_printf("%s-%s",
 					    fam->family,
-					    (char *)g_ptr_array_index(fam->versions, i)));
+					    (char *)g_ptr_array_index(fam->all_versions, i)));
 		}
 		for (guint i = 0; i < fam->aliases->len; i++)
 			g_ptr_array_add(out, g_strdup(g_ptr_array_index(fam->aliases, i)));
@@ -187,47 +187,21 @@ hc_catalogue_resolve_machine(HcCatalogue *cat, const char *name, const char **ve
 	while (g_hash_table_iter_next(&iter, NULL, &val)) {
 		const HcMachineFamily *fam = val;
 		gsize flen = strlen(fam->family);
+		GPtrArray *versions = fam->all_versions;
 		if (g_ptr_array_find_with_equal_func(fam->aliases, name, g_str_equal, NULL)) {
-			*version = g_ptr_array_index(fam->versions, fam->versions->len - 1);
+			*version = g_ptr_array_index(versions, versions->len - 1);
 			return fam;
 		}
 		if (strncmp(name, fam->family, flen) != 0 || name[flen] != '-')
 			continue;
-		for (guint i = 0; i < fam->versions->len; i++) {
-			if (g_strcmp0(name + flen + 1, g_ptr_array_index(fam->versions, i)) == 0) {
-				*version = g_ptr_array_index(fam->versions, i);
+		for (guint i = 0; i < versions->len; i++) {
+			if (g_strcmp0(name + flen + 1, g_ptr_array_index(versions, i)) == 0) {
+				*version = g_ptr_array_index(versions, i);
 				return fam;
 			}
 		}
 	}
 	return NULL;
-}
-
-static gboolean
-hc_version_in_range(const char *version, const HcMachineDefault *d)
-{
-	int cmp = 0;
-	if (d->since != NULL && hc_version_compare(version, d->since, &cmp) && cmp < 0)
-		return FALSE;
-	if (d->until != NULL && hc_version_compare(version, d->until, &cmp) && cmp > 0)
-		return FALSE;
-	return TRUE;
-}
-
-GArray *
-hc_catalogue_get_machine_defaults(HcCatalogue *cat, const char *machine)
-{
-	GArray *out = g_array_new(FALSE, TRUE, sizeof(HcDefaultValue));
-	const char *version = NULL;
-	const HcMachineFamily *fam = hc_catalogue_resolve_machine(cat, machine, &version);
-
-	for (guint i = 0; fam != NULL && i < fam->defaults->len; i++) {
-		const HcMachineDefault *d = g_ptr_array_index(fam->defaults, i);
-		HcDefaultValue dv = {d->feature, d->value};
-		if (hc_version_in_range(version, d))
-			g_array_append_val(out, dv);
-	}
-	return out;
 }
 
 const HcPlatform *

@@ -9,6 +9,7 @@
 #include "hc-json-util.h"
 
 #define HC_MACHINES_FORMAT   "hostcapd-machines/1"
+#define HC_QEMU_MACHINES_FMT "hostcapd-qemu-machines/1"
 #define HC_PLATFORM_FORMAT   "hostcapd-platform/1"
 #define HC_CPU_MODELS_FORMAT "hostcapd-cpu-models/1"
 
@@ -31,13 +32,15 @@ hc_machines_validate_format(JsonObject *root, const char *want, GError **error)
 	return TRUE;
 }
 
-static void
+void
 hc_machine_default_free(HcMachineDefault *def)
 {
 	g_free(def->feature);
 	g_clear_pointer(&def->value, json_node_unref);
 	g_free(def->since);
 	g_free(def->until);
+	g_free(def->qemu_since);
+	g_free(def->qemu_until);
 	g_free(def);
 }
 
@@ -51,10 +54,24 @@ hc_machine_family_free(HcMachineFamily *fam)
 	g_clear_pointer(&fam->versions, g_ptr_array_unref);
 	g_clear_pointer(&fam->aliases, g_ptr_array_unref);
 	g_clear_pointer(&fam->defaults, g_ptr_array_unref);
+	g_clear_pointer(&fam->releases, g_ptr_array_unref);
+	g_clear_pointer(&fam->all_versions, g_ptr_array_unref);
 	g_free(fam->file);
 	g_free(fam);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcMachineFamily, hc_machine_family_free)
+
+HcMachineFamily *
+hc_machine_family_new(const char *family)
+{
+	HcMachineFamily *fam = g_new0(HcMachineFamily, 1);
+
+	fam->family = g_strdup(family);
+	fam->versions = g_ptr_array_new_with_free_func(g_free);
+	fam->aliases = g_ptr_array_new_with_free_func(g_free);
+	fam->defaults = g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_default_free);
+	fam->releases = g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_release_free);
+	return fam;
+}
 
 static gboolean
 hc_machines_validate_version(const char *path, const char *key, const char *version, GError **error)
@@ -73,13 +90,39 @@ hc_machines_validate_version(const char *path, const char *key, const char *vers
 	return TRUE;
 }
 
-static HcMachineDefault *
-hc_parse_machine_default(JsonNode *node, const char *path, GError **error)
+/* "8.2.0-8.2.4" or "9.0.0": the QEMU releases a default holds for */
+static gboolean
+hc_machines_parse_release_range(HcMachineDefault *def,
+				const char *path,
+				const char *text,
+				GError **error)
 {
-	const char *const members[] = {"feature", "value", "since", "until", NULL};
-	HcMachineDefault *def;
+	g_auto(GStrv) ends = g_strsplit(text, "-", 3);
+	int cmp = 0;
+
+	if (g_strv_length(ends) > 2 || !hc_version_compare(ends[0], "0", &cmp) ||
+	    (ends[1] != NULL && (!hc_version_compare(ends[0], ends[1], &cmp) || cmp > 0))) {
+		g_set_error(
+		    error,
+		    HC_ERROR,
+		    HC_ERROR_INVALID_ARGUMENT,
+		    "%s.qemu: \"%s\" is not a QEMU release or range such as \"8.2.0-8.2.4\"",
+		    path,
+		    text);
+		return FALSE;
+	}
+	def->qemu_since = g_strdup(ends[0]);
+	def->qemu_until = g_strdup(ends[1] != NULL ? ends[1] : ends[0]);
+	return TRUE;
+}
+
+HcMachineDefault *
+hc_machine_default_parse(JsonNode *node, const char *path, GError **error)
+{
+	const char *const members[] = {"feature", "value", "since", "until", "qemu", NULL};
+	g_autoptr(HcMachineDefault) def = NULL;
 	JsonObject *obj;
-	const char *feature = NULL, *since = NULL, *until = NULL;
+	const char *feature = NULL, *since = NULL, *until = NULL, *qemu = NULL;
 
 	if (!JSON_NODE_HOLDS_OBJECT(node)) {
 		hc_json_set_type_error(error, path, "an object", node);
@@ -90,6 +133,7 @@ hc_parse_machine_default(JsonNode *node, const char *path, GError **error)
 	    !hc_json_get_string(obj, path, "feature", TRUE, &feature, error) ||
 	    !hc_json_get_string(obj, path, "since", FALSE, &since, error) ||
 	    !hc_json_get_string(obj, path, "until", FALSE, &until, error) ||
+	    !hc_json_get_string(obj, path, "qemu", FALSE, &qemu, error) ||
 	    !hc_machines_validate_version(path, "since", since, error) ||
 	    !hc_machines_validate_version(path, "until", until, error))
 		return NULL;
@@ -102,7 +146,80 @@ hc_parse_machine_default(JsonNode *node, const char *path, GError **error)
 	def->value = json_node_copy(json_object_get_member(obj, "value"));
 	def->since = g_strdup(since);
 	def->until = g_strdup(until);
-	return def;
+	if (qemu != NULL && !hc_machines_parse_release_range(def, path, qemu, error))
+		return NULL;
+	return g_steal_pointer(&def);
+}
+
+/* ascending versions, each above the one before */
+gboolean
+hc_machine_validate_versions(GPtrArray *versions, const char *path, GError **error)
+{
+	for (guint i = 0; i < versions->len; i++) {
+		int cmp = -1;
+		const char *v = g_ptr_array_index(versions, i);
+		if (!hc_version_compare(v, "0", &cmp) ||
+		    (i > 0 && (!hc_version_compare(g_ptr_array_index(versions, i - 1), v, &cmp) ||
+			       cmp >= 0))) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "%s[%u]: \"%s\" is not a version above the one before it",
+				    path,
+				    i,
+				    v);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* the defaults array at @path into @out */
+gboolean
+hc_machine_parse_defaults(JsonObject *obj, const char *path, GPtrArray *out, GError **error)
+{
+	g_autofree char *apath = hc_json_path_member(path, "defaults");
+	JsonNode *defaults = json_object_get_member(obj, "defaults");
+	JsonArray *arr;
+
+	if (defaults == NULL || !JSON_NODE_HOLDS_ARRAY(defaults)) {
+		hc_json_set_type_error(error, apath, "an array", defaults);
+		return FALSE;
+	}
+	arr = json_node_get_array(defaults);
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		g_autofree char *p = hc_json_path_index(apath, i);
+		HcMachineDefault *def =
+		    hc_machine_default_parse(json_array_get_element(arr, i), p, error);
+		if (def == NULL)
+			return FALSE;
+		g_ptr_array_add(out, def);
+	}
+	return TRUE;
+}
+
+/* a family file read after release data of the same family fills in its placeholder */
+static gboolean
+hc_machine_family_take(GHashTable *out, HcMachineFamily *fam, GError **error)
+{
+	HcMachineFamily *old = g_hash_table_lookup(out, fam->family);
+
+	if (old != NULL && old->file != NULL) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "$.family: \"%s\" is already defined in %s",
+			    fam->family,
+			    old->file);
+		return FALSE;
+	}
+	if (old != NULL) {
+		g_ptr_array_extend_and_steal(fam->releases, g_steal_pointer(&old->releases));
+		old->releases =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_release_free);
+	}
+	g_hash_table_replace(out, fam->family, fam);
+	return TRUE;
 }
 
 gboolean
@@ -110,69 +227,30 @@ hc_catalogue_parse_machines(const char *file, JsonObject *root, GHashTable *out,
 {
 	const char *const members[] =
 	    {"format", "family", "description", "aliases", "versions", "defaults", NULL};
-	g_autoptr(HcMachineFamily) fam = g_new0(HcMachineFamily, 1);
-	const char *family = NULL, *desc = NULL;
-	JsonNode *defaults;
+	g_autoptr(HcMachineFamily) fam = NULL;
+	g_autoptr(GPtrArray) aliases = NULL;
+	g_autoptr(GPtrArray) versions = NULL;
+	const char *family = NULL, *desc = NULL, *format = NULL;
 
-	fam->file = g_strdup(file);
-	fam->defaults = g_ptr_array_new_with_free_func((GDestroyNotify)hc_machine_default_free);
+	if (hc_json_get_string(root, "$", "format", FALSE, &format, NULL) &&
+	    g_strcmp0(format, HC_QEMU_MACHINES_FMT) == 0)
+		return hc_catalogue_parse_qemu_machines(file, root, out, error);
 	if (!hc_json_check_members(root, "$", members, error) ||
 	    !hc_machines_validate_format(root, HC_MACHINES_FORMAT, error) ||
 	    !hc_json_get_string(root, "$", "family", TRUE, &family, error) ||
 	    !hc_json_get_string(root, "$", "description", TRUE, &desc, error) ||
-	    !hc_json_get_strv(root, "$", "aliases", &fam->aliases, error) ||
-	    !hc_json_get_strv(root, "$", "versions", &fam->versions, error))
+	    !hc_json_get_strv(root, "$", "aliases", &aliases, error) ||
+	    !hc_json_get_strv(root, "$", "versions", &versions, error) ||
+	    !hc_machine_validate_versions(versions, "$.versions", error))
 		return FALSE;
-	fam->family = g_strdup(family);
+	fam = hc_machine_family_new(family);
+	fam->file = g_strdup(file);
 	fam->description = g_strdup(desc);
-	for (guint i = 0; i < fam->versions->len; i++) {
-		g_autofree char *p = hc_json_path_index("$.versions", i);
-		int cmp = -1;
-		const char *v = g_ptr_array_index(fam->versions, i);
-		if (!hc_version_compare(v, "0", &cmp) ||
-		    (i > 0 &&
-		     (!hc_version_compare(g_ptr_array_index(fam->versions, i - 1), v, &cmp) ||
-		      cmp >= 0))) {
-			g_set_error(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "%s: \"%s\" is not a version above the one before it",
-				    p,
-				    v);
-			return FALSE;
-		}
-	}
-	if (fam->versions->len == 0) {
-		g_set_error_literal(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "$.versions: missing or empty");
+	g_ptr_array_extend_and_steal(fam->aliases, g_steal_pointer(&aliases));
+	g_ptr_array_extend_and_steal(fam->versions, g_steal_pointer(&versions));
+	if (!hc_machine_parse_defaults(root, "$", fam->defaults, error) ||
+	    !hc_machine_family_take(out, fam, error))
 		return FALSE;
-	}
-	defaults = json_object_get_member(root, "defaults");
-	if (defaults == NULL || !JSON_NODE_HOLDS_ARRAY(defaults)) {
-		hc_json_set_type_error(error, "$.defaults", "an array", defaults);
-		return FALSE;
-	}
-	for (guint i = 0; i < json_array_get_length(json_node_get_array(defaults)); i++) {
-		g_autofree char *p = hc_json_path_index("$.defaults", i);
-		JsonNode *el = json_array_get_element(json_node_get_array(defaults), i);
-		HcMachineDefault *def = hc_parse_machine_default(el, p, error);
-		if (def == NULL)
-			return FALSE;
-		g_ptr_array_add(fam->defaults, def);
-	}
-	if (g_hash_table_contains(out, family)) {
-		const HcMachineFamily *other = g_hash_table_lookup(out, family);
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INVALID_ARGUMENT,
-			    "$.family: \"%s\" is already defined in %s",
-			    family,
-			    other->file);
-		return FALSE;
-	}
-	g_hash_table_insert(out, fam->family, fam);
 	fam = NULL;
 	return TRUE;
 }

@@ -165,23 +165,38 @@ hc_validate_feature_value(HcCatalogue *cat,
 }
 
 static gboolean
+hc_validate_defaults(HcCatalogue *cat,
+		     const char *file,
+		     const char *prefix,
+		     GPtrArray *defaults,
+		     GError **error)
+{
+	for (guint i = 0; i < defaults->len; i++) {
+		HcMachineDefault *d = g_ptr_array_index(defaults, i);
+		g_autofree char *path = g_strdup_printf("%s.defaults[%u].value", prefix, i);
+		if (!hc_validate_feature_value(cat, file, path, d->feature, d->value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
 hc_validate_machines(HcCatalogue *cat, GError **error)
 {
 	GHashTableIter iter;
 	gpointer val;
 
+	if (!hc_catalogue_finish_machines(cat->machines, error))
+		return FALSE;
 	g_hash_table_iter_init(&iter, cat->machines);
 	while (g_hash_table_iter_next(&iter, NULL, &val)) {
 		HcMachineFamily *fam = val;
-		for (guint i = 0; i < fam->defaults->len; i++) {
-			HcMachineDefault *d = g_ptr_array_index(fam->defaults, i);
-			g_autofree char *path = g_strdup_printf("$.defaults[%u].value", i);
-			if (!hc_validate_feature_value(cat,
-						       fam->file,
-						       path,
-						       d->feature,
-						       d->value,
-						       error))
+		if (!hc_validate_defaults(cat, fam->file, "$", fam->defaults, error))
+			return FALSE;
+		for (guint i = 0; i < fam->releases->len; i++) {
+			HcMachineRelease *rel = g_ptr_array_index(fam->releases, i);
+			g_autofree char *path = hc_json_path_member("$.families", fam->family);
+			if (!hc_validate_defaults(cat, rel->file, path, rel->defaults, error))
 				return FALSE;
 		}
 	}

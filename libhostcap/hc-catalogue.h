@@ -67,17 +67,31 @@ typedef struct {
 typedef struct {
 	char *feature;
 	JsonNode *value;
-	char *since; /* first machine version, inclusive; NULL = all */
-	char *until; /* last machine version, inclusive; NULL = all */
+	char *since;	  /* first machine version, inclusive; NULL = all */
+	char *until;	  /* last machine version, inclusive; NULL = all */
+	char *qemu_since; /* first QEMU release it holds for ("8.2.0"); NULL = every release */
+	char *qemu_until; /* last QEMU release, inclusive; NULL = every release */
 } HcMachineDefault;
+
+/* one QEMU release's machine data, generated from the release by scripts/gen-machines */
+typedef struct {
+	char *release;	     /* "11.1.3" */
+	char *binary;	     /* the version banner of the binary it was read from */
+	GPtrArray *versions; /* the family's machine versions this release offers, ascending */
+	GPtrArray *defaults; /* HcMachineDefault*: what qom-get read, as version ranges */
+	GPtrArray *unread;   /* feature ids the generator could not read from this release */
+	char *file;
+} HcMachineRelease;
 
 typedef struct {
 	char *family; /* "pc-q35" */
 	char *description;
-	GPtrArray *versions; /* "6.0" … "10.1", ascending */
+	GPtrArray *versions; /* hand-written versions ("6.0" … "10.1"), ascending; may be empty */
 	GPtrArray *aliases;  /* "q35": the newest version */
-	GPtrArray *defaults; /* HcMachineDefault* */
-	char *file;
+	GPtrArray *defaults; /* HcMachineDefault*: what the releases' data cannot say */
+	GPtrArray *releases; /* HcMachineRelease*, oldest release first */
+	GPtrArray *all_versions; /* borrowed: every known version (file and releases), ascending */
+	char *file;		 /* NULL until the family file is read (release data came first) */
 } HcMachineFamily;
 
 typedef struct {
@@ -137,9 +151,35 @@ hc_catalogue_get_group(HcCatalogue *cat, const char *group);
 /* "pc-q35-8.2", or an alias ("q35"); NULL when unknown */
 const HcMachineFamily *
 hc_catalogue_resolve_machine(HcCatalogue *cat, const char *name, const char **version);
-/* the defaults a machine type implies: HcDefaultValue, in file order */
+/* the defaults a machine type implies under the newest QEMU release that has it */
 GArray *
 hc_catalogue_get_machine_defaults(HcCatalogue *cat, const char *machine);
+/*
+ * the defaults @machine implies under QEMU @release ("10.0.13"; NULL = the newest release that
+ * offers the machine type): HcDefaultValue, one per feature. The data of the same release
+ * series ("10.0") is used when the catalogue has it, else the newest release's that has the
+ * machine type; entries tied to a release range (QEMU 8.2.0–8.2.4 offering USO on 8.1 machine
+ * types) apply only when @release is in the range.
+ */
+GArray *
+hc_catalogue_get_machine_defaults_for(HcCatalogue *cat, const char *machine, const char *release);
+/* the default of one feature, borrowed; NULL when the machine type implies none */
+JsonNode *
+hc_catalogue_get_machine_default(HcCatalogue *cat,
+				 const char *machine,
+				 const char *release,
+				 const char *feature);
+/* the releases ("7.2.22", "11.1.3") whose generated data offers @machine, oldest first;
+ * borrowed strings; empty when the machine type comes only from hand-written data */
+GPtrArray *
+hc_catalogue_get_machine_releases(HcCatalogue *cat, const char *machine);
+/* does QEMU @release offer @machine? unknown when the catalogue has no data of the release's
+ * series (then a release older than the machine version still says false) */
+HcTri
+hc_catalogue_release_offers_machine(HcCatalogue *cat, const char *machine, const char *release);
+/* every release the machine data comes from ("7.2.22" …), oldest first; borrowed strings */
+GPtrArray *
+hc_catalogue_list_qemu_releases(HcCatalogue *cat);
 
 const HcPlatform *
 hc_catalogue_lookup_platform(HcCatalogue *cat, const char *name);
@@ -162,6 +202,27 @@ gboolean
 hc_catalogue_parse_features(const char *file, JsonObject *root, GHashTable *out, GError **error);
 gboolean
 hc_catalogue_parse_machines(const char *file, JsonObject *root, GHashTable *out, GError **error);
+/* a generated hostcapd-qemu-machines/1 file: each family's data joins @out's family */
+gboolean
+hc_catalogue_parse_qemu_machines(const char *file,
+				 JsonObject *root,
+				 GHashTable *out,
+				 GError **error);
+/* after loading: releases sorted, every family's known versions collected */
+gboolean
+hc_catalogue_finish_machines(GHashTable *machines, GError **error);
+HcMachineFamily *
+hc_machine_family_new(const char *family);
+void
+hc_machine_release_free(HcMachineRelease *rel);
+HcMachineDefault *
+hc_machine_default_parse(JsonNode *node, const char *path, GError **error);
+void
+hc_machine_default_free(HcMachineDefault *def);
+gboolean
+hc_machine_validate_versions(GPtrArray *versions, const char *path, GError **error);
+gboolean
+hc_machine_parse_defaults(JsonObject *obj, const char *path, GPtrArray *out, GError **error);
 gboolean
 hc_catalogue_parse_platform(const char *file, JsonObject *root, GHashTable *out, GError **error);
 gboolean
@@ -174,6 +235,8 @@ void
 hc_platform_free(HcPlatform *plat);
 void
 hc_cpu_model_free(HcCpuModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcMachineDefault, hc_machine_default_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcMachineFamily, hc_machine_family_free)
 
 /* does @value (already type-checked) need nothing from the host? */
 gboolean
