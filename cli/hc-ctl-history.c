@@ -13,113 +13,12 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-ctl-offline.h"
+#include "hc-history-entry.h"
 #include "hc-ctl-output.h"
 #include "hc-ctl.h"
 
 /* a history file is bounded by the daemon's rotation; this only guards against garbage */
 #define HC_CTL_HISTORY_MAX_BYTES (64 * 1024 * 1024)
-
-static gboolean
-fail(GError **error, const char *file, guint line, const char *path, const char *what)
-{
-	g_set_error(error,
-		    HC_ERROR,
-		    HC_ERROR_INVALID_ARGUMENT,
-		    "%s:%u: %s: %s",
-		    file,
-		    line,
-		    path,
-		    what);
-	return FALSE;
-}
-
-static gboolean
-is_kind(JsonNode *node, JsonNodeType type, GType value_type)
-{
-	if (node == NULL || JSON_NODE_TYPE(node) != type)
-		return FALSE;
-	return value_type == G_TYPE_INVALID || json_node_get_value_type(node) == value_type;
-}
-
-/* {"state", "value"?} or null */
-static gboolean
-check_side(JsonNode *node, const char *file, guint line, const char *path, GError **error)
-{
-	g_autofree char *state_path = g_strdup_printf("%s.state", path);
-	JsonNode *state;
-	HcCapState st;
-
-	if (JSON_NODE_HOLDS_NULL(node))
-		return TRUE;
-	if (!JSON_NODE_HOLDS_OBJECT(node))
-		return fail(error, file, line, path, "expected an object or null");
-	state = json_object_get_member(json_node_get_object(node), "state");
-	if (!is_kind(state, JSON_NODE_VALUE, G_TYPE_STRING) ||
-	    !hc_cap_state_from_string(json_node_get_string(state), &st))
-		return fail(error,
-			    file,
-			    line,
-			    state_path,
-			    "expected one of supported, unsupported, disabled, unknown");
-	return TRUE;
-}
-
-static gboolean
-check_entry(JsonNode *root, const char *file, guint line, GError **error)
-{
-	static const struct {
-		const char *name;
-		GType type;
-	} scalars[] = {
-	    {"time_usec", G_TYPE_INT64},
-	    {"generation", G_TYPE_INT64},
-	    {"boot_id", G_TYPE_STRING},
-	    {"kernel", G_TYPE_STRING},
-	};
-	JsonObject *obj;
-	JsonNode *changes;
-
-	if (!JSON_NODE_HOLDS_OBJECT(root))
-		return fail(error, file, line, "$", "expected an object");
-	obj = json_node_get_object(root);
-	for (guint i = 0; i < G_N_ELEMENTS(scalars); i++) {
-		g_autofree char *path = g_strdup_printf("$.%s", scalars[i].name);
-		if (!is_kind(json_object_get_member(obj, scalars[i].name),
-			     JSON_NODE_VALUE,
-			     scalars[i].type))
-			return fail(error,
-				    file,
-				    line,
-				    path,
-				    scalars[i].type == G_TYPE_INT64 ? "expected an integer"
-								    : "expected a string");
-	}
-	changes = json_object_get_member(obj, "changes");
-	if (changes == NULL || !JSON_NODE_HOLDS_ARRAY(changes))
-		return fail(error, file, line, "$.changes", "expected an array");
-	for (guint i = 0; i < json_array_get_length(json_node_get_array(changes)); i++) {
-		JsonNode *c = json_array_get_element(json_node_get_array(changes), i);
-		g_autofree char *path = g_strdup_printf("$.changes[%u]", i);
-		g_autofree char *id_path = g_strdup_printf("%s.id", path);
-		g_autofree char *old_path = g_strdup_printf("%s.old", path);
-		g_autofree char *new_path = g_strdup_printf("%s.new", path);
-		JsonObject *co;
-		JsonNode *id;
-		if (!JSON_NODE_HOLDS_OBJECT(c))
-			return fail(error, file, line, path, "expected an object");
-		co = json_node_get_object(c);
-		id = json_object_get_member(co, "id");
-		if (!is_kind(id, JSON_NODE_VALUE, G_TYPE_STRING) ||
-		    !hc_capability_id_is_valid(json_node_get_string(id)))
-			return fail(error, file, line, id_path, "expected a capability id");
-		if (!json_object_has_member(co, "old") || !json_object_has_member(co, "new"))
-			return fail(error, file, line, path, "expected members old and new");
-		if (!check_side(json_object_get_member(co, "old"), file, line, old_path, error) ||
-		    !check_side(json_object_get_member(co, "new"), file, line, new_path, error))
-			return FALSE;
-	}
-	return TRUE;
-}
 
 /* JSON value → the text hc_capability_value_to_string() would give */
 static char *
@@ -241,20 +140,19 @@ hc_ctl_verb_history(HcCtlContext *ctx, char **args, GError **error)
 	}
 	lines = g_strsplit(data, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
-		g_autoptr(JsonParser) parser = json_parser_new();
-		g_autoptr(GError) parse_error = NULL;
-		JsonNode *root;
+		g_autoptr(GError) line_error = NULL;
+		g_autoptr(JsonNode) root = NULL;
 		if (g_strstrip(lines[i])[0] == '\0')
 			continue;
-		if (!json_parser_load_from_data(parser, lines[i], -1, &parse_error)) {
-			fail(error, path, i + 1, "$", parse_error->message);
-			return -1;
+		/* a bad line (a torn write, an edit) is reported and skipped: the rest of the
+		 * record stays readable */
+		root = hc_history_entry_parse(lines[i], strlen(lines[i]), &line_error);
+		if (root == NULL) {
+			g_printerr("%s:%u: %s, skipping\n", path, i + 1, line_error->message);
+			continue;
 		}
-		root = json_parser_get_root(parser);
-		if (!check_entry(root, path, i + 1, error))
-			return -1;
 		if (filter_entry(root, args + 1))
-			json_array_add_element(out, json_node_copy(root));
+			json_array_add_element(out, json_node_ref(root));
 	}
 	if (ctx->json) {
 		g_autoptr(JsonNode) node = json_node_init_array(json_node_alloc(), out);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <gio/gio.h>
+#include <string.h>
 
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
 
 #include "hc-cache.h"
 #include "hc-file-util.h"
+#include "hc-json-reader.h"
 #include "hc-snapshot-json.h"
 
 /* the snapshot's own limit plus room for the wrapper and key */
@@ -39,15 +41,20 @@ hc_cache_check_wrapper(JsonObject *obj, char **reason)
 	static const char *const members[] = {"format", "key", "saved_usec", "snapshot"};
 	const char *format;
 	JsonNode *saved;
+	JsonNode *node;
 
-	format = json_object_has_member(obj, "format")
-		     ? json_object_get_string_member_with_default(obj, "format", NULL)
+	node = json_object_get_member(obj, "format");
+	format = node != NULL && JSON_NODE_HOLDS_VALUE(node) &&
+			 json_node_get_value_type(node) == G_TYPE_STRING
+		     ? json_node_get_string(node)
 		     : NULL;
 	if (g_strcmp0(format, HC_CACHE_FORMAT) != 0) {
+		g_autofree char *cut =
+		    format != NULL ? hc_json_reader_quote_prefix(format, strlen(format)) : NULL;
 		*reason = g_strdup_printf("foreign format %s%s%s, expected " HC_CACHE_FORMAT,
-					  format != NULL ? "'" : "",
-					  format != NULL ? format : "(none)",
-					  format != NULL ? "'" : "");
+					  cut != NULL ? "'" : "",
+					  cut != NULL ? cut : "(none)",
+					  cut != NULL ? "'" : "");
 		return FALSE;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
@@ -89,8 +96,7 @@ hc_cache_load(const char *dir,
 	      char **reason)
 {
 	g_autofree char *path = g_build_filename(dir, HC_CACHE_FILE_NAME, NULL);
-	/* mutable nodes: sealing every object (hashing it) is wasted on a tree read once */
-	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(HcCacheKey) cached = NULL;
 	g_autoptr(HcSnapshot) snap = NULL;
@@ -106,15 +112,19 @@ hc_cache_load(const char *dir,
 		*reason = g_strdup("empty file");
 		return HC_CACHE_INVALID;
 	}
-	if (!json_parser_load_from_data(parser, data, (gssize)len, &error)) {
+	/* the strict reader: a hostile or truncated file is refused with its reason before
+	 * json-glib recurses into it; mutable nodes, sealing is wasted on a tree read once */
+	root = hc_json_reader_parse(data,
+				    len,
+				    HC_CACHE_MAX_BYTES,
+				    HC_LIMIT_NESTING + 1,
+				    HC_JSON_READER_MUTABLE,
+				    &error);
+	if (root == NULL) {
 		*reason = g_strdup_printf("not JSON (truncated?): %s", error->message);
 		return HC_CACHE_INVALID;
 	}
-	if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-		*reason = g_strdup("$: expected an object");
-		return HC_CACHE_INVALID;
-	}
-	obj = json_node_get_object(json_parser_get_root(parser));
+	obj = json_node_get_object(root);
 	if (!hc_cache_check_wrapper(obj, reason))
 		return HC_CACHE_INVALID;
 	cached = hc_cache_key_from_json(json_object_get_member(obj, "key"), "$.key", &error);

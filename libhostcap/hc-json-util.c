@@ -5,85 +5,14 @@
 
 #include "hostcap/hc-error.h"
 
+#include "hc-json-reader.h"
 #include "hc-json-util.h"
 #include "hc-strutil.h"
-
-/* brackets outside strings; json-glib recurses, so deep input must not reach it */
-static gboolean
-hc_json_check_depth(const char *data, gsize len, guint max_depth, GError **error)
-{
-	guint depth = 0;
-	gboolean in_string = FALSE;
-
-	for (gsize i = 0; i < len; i++) {
-		char c = data[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = FALSE;
-			continue;
-		}
-		if (c == '"') {
-			in_string = TRUE;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max_depth) {
-				g_set_error(
-				    error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "$: nested deeper than %u levels (offset %" G_GSIZE_FORMAT ")",
-				    max_depth,
-				    i);
-				return FALSE;
-			}
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return TRUE;
-}
 
 JsonNode *
 hc_json_parse_strict(const char *data, gsize len, gsize max_bytes, guint max_depth, GError **error)
 {
-	g_autoptr(JsonParser) parser = NULL;
-	g_autoptr(GError) local = NULL;
-	JsonNode *root;
-
-	if (len > max_bytes) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INVALID_ARGUMENT,
-			    "$: %" G_GSIZE_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT,
-			    len,
-			    max_bytes);
-		return NULL;
-	}
-	if (memchr(data, '\0', len) != NULL || !g_utf8_validate(data, (gssize)len, NULL)) {
-		g_set_error_literal(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "$: not valid UTF-8 text");
-		return NULL;
-	}
-	if (!hc_json_check_depth(data, len, max_depth, error))
-		return NULL;
-	parser = json_parser_new_immutable();
-	if (!json_parser_load_from_data(parser, data, (gssize)len, &local)) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INVALID_ARGUMENT,
-			    "$: invalid JSON: %s",
-			    local->message);
-		return NULL;
-	}
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
-		hc_json_set_type_error(error, "$", "an object", root);
-		return NULL;
-	}
-	return json_node_ref(root);
+	return hc_json_reader_parse(data, len, max_bytes, max_depth, HC_JSON_READER_NONE, error);
 }
 
 static gboolean
@@ -101,11 +30,13 @@ hc_json_key_is_plain(const char *key)
 char *
 hc_json_path_member(const char *path, const char *key)
 {
+	g_autofree char *cut = hc_json_reader_quote_prefix(key, strlen(key));
 	g_autofree char *quoted = NULL;
 
-	if (hc_json_key_is_plain(key))
+	/* a hostile name is echoed as a short prefix only */
+	if (hc_json_key_is_plain(key) && strlen(cut) == strlen(key))
 		return g_strdup_printf("%s.%s", path, key);
-	quoted = hc_json_quote(key);
+	quoted = hc_json_quote(cut);
 	return g_strdup_printf("%s[%s]", path, quoted);
 }
 

@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include "hostcap/hc-dbus.h"
+
+#include "hc-json-reader.h"
+
 /* ------------------------------------------------------------------ -netdev, -device */
 
 gboolean
@@ -312,14 +316,19 @@ hc_argv_json_aio(HcArgv *ctx, JsonNode *node)
 gboolean
 hc_argv_blockdev(HcArgv *ctx, GPtrArray *opts, GError **error)
 {
-	g_autoptr(JsonParser) parser = NULL;
+	g_autoptr(JsonNode) root = NULL;
 
 	if (g_str_has_prefix(ctx->arg, "{")) {
-		/* QEMU's JSON form; bounded by QEMU's own nesting, ours is the parser's */
-		parser = json_parser_new_immutable();
-		if (!json_parser_load_from_data(parser, ctx->arg, -1, NULL))
+		/* QEMU's JSON form, read by the one strict reader */
+		root = hc_json_reader_parse(ctx->arg,
+					    strlen(ctx->arg),
+					    HC_LIMIT_SNAPSHOT_BYTES,
+					    HC_LIMIT_NESTING,
+					    HC_JSON_READER_NONE,
+					    NULL);
+		if (root == NULL)
 			return hc_argv_bad(ctx, error, "invalid JSON in", "-blockdev");
-		hc_argv_json_aio(ctx, json_parser_get_root(parser));
+		hc_argv_json_aio(ctx, root);
 		return TRUE;
 	}
 	return hc_argv_drive(ctx, opts, error);

@@ -11,6 +11,10 @@
 
 #include <string.h>
 
+#include "hostcap/hc-dbus.h"
+
+#include "hc-json-reader.h"
+
 #include "hostcap/hc-error.h"
 #include "hc-verdict.h"
 
@@ -266,16 +270,20 @@ hc_argv_lookup(const char *name)
 static GPtrArray *
 hc_argv_json_opts(const char *arg)
 {
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
 	g_autoptr(GPtrArray) opts =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)hc_qemu_opt_free);
+	g_autoptr(JsonNode) root = hc_json_reader_parse(arg,
+							strlen(arg),
+							HC_LIMIT_SNAPSHOT_BYTES,
+							HC_LIMIT_NESTING,
+							HC_JSON_READER_NONE,
+							NULL);
 	JsonObject *obj;
 	g_autoptr(GList) members = NULL;
 
-	if (!json_parser_load_from_data(parser, arg, -1, NULL) ||
-	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+	if (root == NULL)
 		return NULL;
-	obj = json_node_get_object(json_parser_get_root(parser));
+	obj = json_node_get_object(root);
 	members = json_object_get_members(obj);
 	for (GList *l = members; l != NULL; l = l->next) {
 		JsonNode *node = json_object_get_member(obj, l->data);

@@ -14,6 +14,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-file-util.h"
+#include "hc-json-reader.h"
 #include "hc-snapshot-json.h"
 
 /* ---- writer ---- */
@@ -133,7 +134,9 @@ hc_snapshot_to_json(HcSnapshot *snap, gboolean pretty)
 static char *
 hc_path_member(const char *parent, const char *name, gssize len)
 {
-	g_autofree char *key = len < 0 ? g_strdup(name) : g_strndup(name, (gsize)len);
+	/* a hostile name is echoed as a short prefix only */
+	g_autofree char *key =
+	    hc_json_reader_quote_prefix(name, len < 0 ? strlen(name) : (gsize)len);
 	g_autofree char *escaped = NULL;
 	gboolean plain = g_ascii_isalpha(key[0]) || key[0] == '_';
 
@@ -141,7 +144,7 @@ hc_path_member(const char *parent, const char *name, gssize len)
 		plain = g_ascii_isalnum(*p) || *p == '_';
 	if (plain)
 		return g_strconcat(parent, ".", key, NULL);
-	escaped = g_strescape(key, NULL);
+	escaped = g_strescape(key, "…");
 	return g_strconcat(parent, "[\"", escaped, "\"]", NULL);
 }
 
@@ -282,91 +285,6 @@ hc_get_int(JsonObject *obj,
 	if (*out < 0) {
 		g_autofree char *mpath = hc_path_member(path, name, -1);
 		return hc_fail(error, mpath, "expected a non-negative integer");
-	}
-	return TRUE;
-}
-
-/* ---- reader: nesting, checked on the raw text before json-glib recurses into it ---- */
-
-typedef struct {
-	char kind;	 /* '{' or '[' */
-	guint index;	 /* element index inside an array */
-	const char *key; /* last member name inside an object (raw, unescaped bytes) */
-	gsize key_len;
-	gboolean want_key; /* the next string in this object is a member name */
-} HcScanLevel;
-
-static char *
-hc_scan_path(const HcScanLevel *levels, guint depth)
-{
-	g_autofree char *path = g_strdup("$");
-
-	for (guint i = 0; i < depth; i++) {
-		char *next;
-
-		if (levels[i].kind == '[')
-			next = g_strdup_printf("%s[%u]", path, levels[i].index);
-		else if (levels[i].key == NULL) /* malformed: a value where a name belongs */
-			next = g_strconcat(path, "[?]", NULL);
-		else
-			next = hc_path_member(path, levels[i].key, (gssize)levels[i].key_len);
-		g_free(path);
-		path = next;
-	}
-	return g_steal_pointer(&path);
-}
-
-/*
- * json-glib's parser recurses once per nesting level, so an input of four million '['
- * would exhaust the stack before any check on the tree could run: count the depth on the
- * text first. Strings are skipped (with their escapes) so brackets inside them do not count.
- */
-static gboolean
-hc_check_nesting(const char *data, gsize len, GError **error)
-{
-	HcScanLevel levels[HC_LIMIT_NESTING + 1] = {{0}};
-	guint depth = 0;
-
-	for (gsize i = 0; i < len; i++) {
-		char c = data[i];
-
-		if (c == '"') {
-			gsize start = ++i;
-
-			while (i < len && data[i] != '"')
-				i += data[i] == '\\' ? 2 : 1;
-			if (depth > 0 && levels[depth - 1].kind == '{' &&
-			    levels[depth - 1].want_key) {
-				levels[depth - 1].key = data + start;
-				levels[depth - 1].key_len = MIN(i, len) - start;
-				levels[depth - 1].want_key = FALSE;
-			}
-		} else if (c == '/' || c == '\'') {
-			/* json-glib accepts comments and single-quoted strings; strict JSON does
-			 * not, and either would hide brackets from this scan */
-			g_autofree char *path = hc_scan_path(levels, depth);
-
-			return hc_fail(error,
-				       path,
-				       "invalid JSON: comments and single-quoted strings are not "
-				       "allowed");
-		} else if (c == '{' || c == '[') {
-			if (depth == HC_LIMIT_NESTING) {
-				g_autofree char *path = hc_scan_path(levels, depth);
-
-				return hc_fail(error,
-					       path,
-					       "nesting deeper than %d levels",
-					       HC_LIMIT_NESTING);
-			}
-			levels[depth] = (HcScanLevel){.kind = c, .want_key = c == '{'};
-			depth++;
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		} else if (c == ',' && depth > 0) {
-			levels[depth - 1].index++;
-			levels[depth - 1].want_key = levels[depth - 1].kind == '{';
-		}
 	}
 	return TRUE;
 }
@@ -608,10 +526,8 @@ hc_parse_root(HcSnapshot *snap, JsonNode *root_node, GError **error)
 HcSnapshot *
 hc_snapshot_from_json(const char *data, gsize len, GError **error)
 {
-	g_autoptr(JsonParser) parser = json_parser_new_immutable();
 	g_autoptr(HcSnapshot) snap = hc_snapshot_new();
-	g_autoptr(GError) parse_error = NULL;
-	JsonNode *root;
+	g_autoptr(JsonNode) root = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	if (len > HC_LIMIT_SNAPSHOT_BYTES) {
@@ -622,17 +538,15 @@ hc_snapshot_from_json(const char *data, gsize len, GError **error)
 			HC_LIMIT_SNAPSHOT_BYTES);
 		return NULL;
 	}
-	if (!hc_check_nesting(data, len, error))
+	/* the root's type is judged by hc_parse_root, with the schema's own words */
+	root = hc_json_reader_parse(data,
+				    len,
+				    HC_LIMIT_SNAPSHOT_BYTES,
+				    HC_LIMIT_NESTING,
+				    HC_JSON_READER_ANY_ROOT,
+				    error);
+	if (root == NULL)
 		return NULL;
-	if (!json_parser_load_from_data(parser, data, (gssize)len, &parse_error)) {
-		hc_fail(error, "$", "invalid JSON: %s", parse_error->message);
-		return NULL;
-	}
-	root = json_parser_get_root(parser);
-	if (root == NULL) {
-		hc_fail(error, "$", "empty document");
-		return NULL;
-	}
 	if (!hc_parse_root(snap, root, error))
 		return NULL;
 	return g_steal_pointer(&snap);

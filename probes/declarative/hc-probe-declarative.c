@@ -11,10 +11,16 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "hostcap/hc-dbus.h"
+
 #include "hc-declarative.h"
+#include "hc-file-util.h"
+#include "hc-json-reader.h"
 #include "hc-probe-declarative.h"
 
 #define HC_DECL_SUBDIR "probes.d"
+/* far more than any site file needs; the read is refused on the file's size */
+#define HC_DECL_FILE_MAX (1024 * 1024)
 
 static const char *const hc_decl_types[] = {"int", "bool", "string", "regex", NULL};
 
@@ -165,22 +171,37 @@ hc_decl_file_stem(const char *basename)
 static void
 hc_decl_run_file(HcProbeContext *ctx, const char *path, GHashTable *seen, GPtrArray *problems)
 {
-	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error = NULL;
-	JsonNode *root;
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	JsonNode *member;
 	JsonArray *probes;
 
-	if (!json_parser_load_from_file(parser, path, &error)) {
+	/* a regular file only, opened non-blocking: a FIFO in probes.d must not hang the pass */
+	if (!hc_file_read_limited(path,
+				  "probes.d file",
+				  HC_DECL_FILE_MAX,
+				  HC_FILE_READ_REGULAR_ONLY,
+				  &data,
+				  &len,
+				  &error)) {
 		g_ptr_array_add(problems, g_strdup(error->message));
 		return;
 	}
-	root = json_parser_get_root(parser);
-	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root) ||
-	    json_object_get_array_member(json_node_get_object(root), "probes") == NULL) {
+	root = hc_json_reader_parse(data, len, HC_DECL_FILE_MAX, HC_LIMIT_NESTING, 0, &error);
+	if (root == NULL) {
+		g_ptr_array_add(problems, g_strdup(error->message));
+		return;
+	}
+	member = JSON_NODE_HOLDS_OBJECT(root)
+		     ? json_object_get_member(json_node_get_object(root), "probes")
+		     : NULL;
+	if (member == NULL || !JSON_NODE_HOLDS_ARRAY(member)) {
 		g_ptr_array_add(problems, g_strdup("$.probes: missing or not an array"));
 		return;
 	}
-	probes = json_object_get_array_member(json_node_get_object(root), "probes");
+	probes = json_node_get_array(member);
 	for (guint i = 0; i < json_array_get_length(probes); i++) {
 		g_autofree char *err = NULL;
 		g_autoptr(HcDeclEntry) e = NULL;

@@ -355,7 +355,13 @@ START_TEST(test_history_malformed)
 			   "\"generation\": 1, \"changes\": []}\n"
 			   "{\"time_usec\": 2, \"boot_id\": \"b\", \"kernel\": \"k\", "
 			   "\"generation\": 2, \"changes\": [{\"id\": \"kvm.present\", "
-			   "\"old\": null, \"new\": {\"state\": \"maybe\"}}]}\n";
+			   "\"old\": null, \"new\": {\"state\": \"maybe\"}}]}\n"
+			   "{\"time_usec\": 3, \"boot_id\": \"b\", \"kernel\": \"k\", "
+			   "\"generation\": 3, \"generation\": 4, \"changes\": []}\n"
+			   "{\"time_usec\": 5, \"boot_id\": \"b\", \"kernel\": \"k\", "
+			   "\"generation\": 5, \"changes\": []}\n"
+			   /* a torn last line, as a full disk left it before writes were whole */
+			   "{\"time_usec\": 6, \"boot_id\": \"b\", \"ker";
 	g_autoptr(HcCliRun) run = NULL;
 	g_autoptr(HcCliRun) gone = NULL;
 	g_autofree char *where = NULL;
@@ -363,9 +369,19 @@ START_TEST(test_history_malformed)
 	ck_assert(g_file_set_contents(bad, text, -1, NULL));
 	run = hc_cli_run("history", "--file", bad, NULL);
 	gone = hc_cli_run("history", "--file", missing, NULL);
+	/* each bad line is reported with its place and skipped; the good ones are shown */
 	where = g_strdup_printf("%s:2: $.changes[0].new.state", bad);
-	ck_assert_int_eq(run->status, 3);
+	ck_assert_int_eq(run->status, 0);
 	ck_assert_msg(strstr(run->err, where) != NULL, "expected '%s' in: %s", where, run->err);
+	g_free(where);
+	where = g_strdup_printf("%s:3: $.generation: invalid JSON: duplicate member name", bad);
+	ck_assert_msg(strstr(run->err, where) != NULL, "expected '%s' in: %s", where, run->err);
+	g_free(where);
+	where = g_strdup_printf("%s:5: $: invalid JSON: unterminated string", bad);
+	ck_assert_msg(strstr(run->err, where) != NULL, "expected '%s' in: %s", where, run->err);
+	ck_assert_msg(strstr(run->out, "generation 1 ") != NULL, "%s", run->out);
+	ck_assert_msg(strstr(run->out, "generation 5 ") != NULL, "%s", run->out);
+	ck_assert_msg(strstr(run->out, "generation 3 ") == NULL, "%s", run->out);
 	ck_assert_int_eq(gone->status, 3);
 	ck_assert_ptr_nonnull(strstr(gone->err, missing));
 	g_unlink(bad);

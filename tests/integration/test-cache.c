@@ -264,6 +264,8 @@ typedef enum {
 	BREAK_EDITED,
 	BREAK_DIRECTORY,
 	BREAK_FIFO,
+	BREAK_DEEP,	 /* 4 MiB of '[': crashed the daemon at every start */
+	BREAK_DUPLICATE, /* a repeated member: json-glib let the last one win */
 	BREAK_LAST,
 } BreakKind;
 
@@ -360,6 +362,16 @@ plant(BreakKind kind, const char *path)
 	case BREAK_FIFO:
 		ck_assert_int_eq(mkfifo(path, 0600), 0);
 		return;
+	case BREAK_DEEP:
+		text = g_malloc(4 * 1024 * 1024 + 1);
+		memset(text, '[', 4 * 1024 * 1024);
+		text[4 * 1024 * 1024] = '\0';
+		break;
+	case BREAK_DUPLICATE:
+		text = replace_once(valid_cache,
+				    "\"saved_usec\":",
+				    "\"saved_usec\":1,\"saved_usec\":");
+		break;
 	case BREAK_LAST:
 	default:
 		ck_abort();

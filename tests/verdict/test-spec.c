@@ -123,7 +123,20 @@ START_TEST(test_bad_json)
 	g_autoptr(HcCatalogue) cat = hc_test_catalogue();
 	const gint INVAL = HC_ERROR_INVALID_ARGUMENT;
 
-	BAD(cat, "{\"features\": {", INVAL, "$: invalid JSON");
+	BAD(cat, "{\"features\": {", INVAL, "$.features: invalid JSON");
+	/* answered "Bootable" when json-glib let the last duplicate win */
+	BAD(cat,
+	    "{\"features\": {\"accel.kvm\":true,\"accel.kvm\":false}}",
+	    INVAL,
+	    "$.features[\"accel.kvm\"]: invalid JSON: duplicate member name");
+	BAD(cat,
+	    "{\"features\": {\"memory.size_mib\": 99999999999999999999}}",
+	    INVAL,
+	    "$.features[\"memory.size_mib\"]: invalid JSON: integer out of the 64-bit range");
+	BAD(cat,
+	    "{\"features\": {} /* [[[[ */}",
+	    INVAL,
+	    "$.features: invalid JSON: comments are not allowed");
 	BAD(cat, "", INVAL, "$: expected an object, got nothing");
 	BAD(cat, "[]", INVAL, "$: expected an object, got an array");
 	BAD(cat, "{\"features\": {}} trailing", INVAL, "$: invalid JSON");
@@ -138,6 +151,7 @@ START_TEST(test_limits)
 	g_autoptr(GString) big = g_string_new("{\"features\": {}, \"machine\": \"");
 	g_autoptr(GString) many = g_string_new("{\"features\": {");
 	g_autoptr(GString) deep = g_string_new("{\"features\": {}, \"unevaluated\": ");
+	g_autoptr(GString) deep_path = g_string_new(NULL);
 	g_autoptr(GString) ok = g_string_new("{\"features\": {}, \"unevaluated\": ");
 	g_autofree char *want = NULL;
 
@@ -164,7 +178,12 @@ START_TEST(test_limits)
 	for (guint i = 0; i < HC_LIMIT_NESTING; i++)
 		g_string_append_c(deep, ']');
 	g_string_append_c(deep, '}');
-	BAD(cat, deep->str, HC_ERROR_INVALID_ARGUMENT, "$: nested deeper than 32 levels");
+	/* the path of the level that is one too deep */
+	g_string_assign(deep_path, "$.unevaluated");
+	for (guint i = 0; i < HC_LIMIT_NESTING - 1; i++)
+		g_string_append(deep_path, "[0]");
+	g_string_append(deep_path, ": nested deeper than 32 levels");
+	BAD(cat, deep->str, HC_ERROR_INVALID_ARGUMENT, deep_path->str);
 
 	/* 32 levels pass the nesting check and fail on the type instead */
 	for (guint i = 0; i < HC_LIMIT_NESTING - 1; i++)
