@@ -97,53 +97,27 @@ hc_history_trim(const char *path, guint64 max_bytes, const char *line, GError **
 					error);
 }
 
-gboolean
-hc_history_append(const char *dir, guint64 max_bytes, const char *line, GError **error)
+/* all of @text or nothing: a short write (ENOSPC, EIO) is cut away again so that the file
+ * only ever holds whole lines */
+static gboolean
+hc_history_write_line(int fd, off_t size, const char *path, const char *text, GError **error)
 {
-	g_autofree char *path = g_build_filename(dir, HC_HISTORY_FILE_NAME, NULL);
-	g_autofree char *text = g_strdup_printf("%s\n", line);
 	gsize len = strlen(text);
 	gsize done = 0;
-	struct stat st;
-	int fd;
 
-	if (g_mkdir_with_parents(dir, 0755) < 0) {
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errno),
-			    "creating %s: %s",
-			    dir,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int errsv = errno;
-		if (fd >= 0)
-			close(fd);
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errsv),
-			    "opening %s: %s",
-			    path,
-			    g_strerror(errsv));
-		return FALSE;
-	}
-	if ((guint64)st.st_size + len > max_bytes && st.st_size > 0) {
-		close(fd);
-		if (!hc_history_trim(path, max_bytes, line, error)) {
-			g_prefix_error(error, "trimming %s: ", path);
-			return FALSE;
-		}
-		return TRUE;
-	}
 	while (done < len) {
 		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
+		int errsv = errno;
+
+		if (n < 0 && errsv == EINTR)
 			continue;
-		if (n < 0) {
-			int errsv = errno;
-			close(fd);
+		if (n <= 0) {
+			if (n == 0)
+				errsv = ENOSPC;
+			if (done > 0 && ftruncate(fd, size) < 0)
+				g_warning("%s: cannot cut a partial line away: %s",
+					  path,
+					  g_strerror(errno));
 			g_set_error(error,
 				    G_IO_ERROR,
 				    g_io_error_from_errno(errsv),
@@ -156,6 +130,56 @@ hc_history_append(const char *dir, guint64 max_bytes, const char *line, GError *
 	}
 	if (fdatasync(fd) < 0)
 		g_debug("fdatasync %s: %s, ignoring", path, g_strerror(errno));
-	close(fd);
 	return TRUE;
+}
+
+gboolean
+hc_history_append(const char *dir, guint64 max_bytes, const char *line, GError **error)
+{
+	g_autofree char *path = g_build_filename(dir, HC_HISTORY_FILE_NAME, NULL);
+	g_autofree char *text = g_strdup_printf("%s\n", line);
+	gsize len = strlen(text);
+	struct stat st;
+	gboolean ok;
+	int fd;
+
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "creating %s: %s",
+			    dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	/* O_NOFOLLOW: a symlink planted in the state directory must not redirect root's write */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int errsv = errno;
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errsv),
+			    "opening %s: %s",
+			    path,
+			    errsv == EINVAL ? "not a regular file" : g_strerror(errsv));
+		return FALSE;
+	}
+	if ((guint64)st.st_size + len > max_bytes && st.st_size > 0) {
+		close(fd);
+		if (!hc_history_trim(path, max_bytes, line, error)) {
+			g_prefix_error(error, "trimming %s: ", path);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	ok = hc_history_write_line(fd, st.st_size, path, text, error);
+	close(fd);
+	return ok;
 }

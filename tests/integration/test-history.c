@@ -6,7 +6,11 @@
  */
 #include <check.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hc-history.h"
 #include "hc-test-living.h"
@@ -204,6 +208,51 @@ START_TEST(test_bounded)
 }
 END_TEST
 
+/* a write cut short (a full disk; here the file size limit) leaves no partial line behind */
+START_TEST(test_short_write_cut)
+{
+	g_autofree char *dir = g_dir_make_tmp("hc-history-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "history.jsonl", NULL);
+	g_autofree char *big = g_strdup_printf("{\"generation\": 2, \"pad\": \"%0200u\"}", 0);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) error = NULL;
+	struct rlimit lim = {.rlim_cur = 100, .rlim_max = RLIM_INFINITY};
+
+	ck_assert(hc_history_append(dir, 1 << 20, "{\"generation\": 1}", &error));
+	/* past the limit write() returns what fitted, then EFBIG (SIGXFSZ ignored) */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert(!hc_history_append(dir, 1 << 20, big, &error));
+	ck_assert_msg(strstr(error->message, "writing") != NULL, "%s", error->message);
+	lim.rlim_cur = RLIM_INFINITY;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	ck_assert_str_eq(text, "{\"generation\": 1}\n");
+	g_remove(path);
+	g_rmdir(dir);
+}
+END_TEST
+
+/* a symlink planted as the history file is not followed by root's append */
+START_TEST(test_no_follow)
+{
+	g_autofree char *dir = g_dir_make_tmp("hc-history-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "history.jsonl", NULL);
+	g_autofree char *victim = g_build_filename(dir, "victim", NULL);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ck_assert(g_file_set_contents(victim, "precious\n", -1, NULL));
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert(!hc_history_append(dir, 1 << 20, "{\"generation\": 1}", &error));
+	ck_assert(g_file_get_contents(victim, &text, NULL, NULL));
+	ck_assert_str_eq(text, "precious\n");
+	g_remove(path);
+	g_remove(victim);
+	g_rmdir(dir);
+}
+END_TEST
+
 static Suite *
 history_suite(void)
 {
@@ -214,6 +263,8 @@ history_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_changes_are_recorded);
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_short_write_cut);
+	tcase_add_test(tc, test_no_follow);
 	suite_add_tcase(s, tc);
 	return s;
 }
