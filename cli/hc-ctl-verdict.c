@@ -504,6 +504,21 @@ emit_report(HcCtlContext *ctx,
 	return verdicts[verdict_index(member_string(json_node_get_object(root), "verdict"))].exit;
 }
 
+/* the same check the library makes before parsing, done here too so that text sd-bus would
+ * refuse to send gets the message it gets offline */
+static gboolean
+check_text(const char *text, gsize len, GError **error)
+{
+	if (memchr(text, '\0', len) != NULL || !g_utf8_validate(text, (gssize)len, NULL)) {
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "$: not valid UTF-8 text");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* the spec: a file (or "-"), or a QEMU command line after "--" */
 static char *
 read_spec(HcCtlContext *ctx, char **args, GError **error)
@@ -536,67 +551,99 @@ read_spec(HcCtlContext *ctx, char **args, GError **error)
 	}
 	if (!hc_ctl_offline_read_input(args[1], HC_LIMIT_SPEC_BYTES, &text, &len, error))
 		return NULL;
+	if (!check_text(text, len, error)) {
+		g_prefix_error(error, "spec %s: ", args[1]);
+		return NULL;
+	}
 	return g_steal_pointer(&text);
 }
 
-static char *
-read_snapshot_text(const char *path, GError **error)
+/* another host's snapshot (--target, --source): read and parsed here in both modes, so that
+ * its errors name its file and read the same with or without the daemon */
+typedef struct {
+	char *text;
+	HcSnapshot *snap;
+} HcCtlPeer;
+
+static void
+peer_clear(HcCtlPeer *peer)
 {
-	char *text = NULL;
+	g_clear_pointer(&peer->text, g_free);
+	g_clear_pointer(&peer->snap, hc_snapshot_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(HcCtlPeer, peer_clear)
+
+static gboolean
+load_peer(const char *path, HcCtlPeer *peer, GError **error)
+{
+	const char *name = g_strcmp0(path, "-") == 0 ? "<stdin>" : path;
 	gsize len = 0;
-	if (!hc_ctl_offline_read_input(path, HC_LIMIT_SNAPSHOT_BYTES, &text, &len, error))
-		return NULL;
-	return text;
+
+	if (path == NULL)
+		return TRUE;
+	if (!hc_ctl_offline_read_input(path, HC_LIMIT_SNAPSHOT_BYTES, &peer->text, &len, error))
+		return FALSE;
+	if (check_text(peer->text, len, error))
+		peer->snap = hc_snapshot_from_json(peer->text, len, error);
+	if (peer->snap == NULL) {
+		g_prefix_error(error, "%s: ", name);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
-check_offline(HcCtlContext *ctx, HcCatalogue *cat, const char *spec, char **report, GError **error)
+check_offline(HcCtlContext *ctx,
+	      const char *spec,
+	      HcCtlPeer *source,
+	      HcCtlPeer *target,
+	      char **report,
+	      GError **error)
 {
-	g_autoptr(HcSnapshot) source = NULL;
-	g_autoptr(HcSnapshot) target = NULL;
+	g_autoptr(HcCatalogue) cat = hc_ctl_context_load_catalogue(ctx, error);
 	HcSnapshot *here;
 	HcVerdict verdict;
 
+	if (cat == NULL)
+		return FALSE;
 	here = hc_ctl_context_get_snapshot(ctx, error);
 	if (here == NULL)
 		return FALSE;
-	if (ctx->target_path == NULL && ctx->source_path == NULL)
+	if (target->snap == NULL && source->snap == NULL)
 		return hc_check_bootable(cat, spec, strlen(spec), here, &verdict, report, error);
 	/* migration: from --source (default: here) to --target (default: here) */
-	source = ctx->source_path != NULL ? hc_ctl_offline_load_snapshot(ctx->source_path, error)
-					  : hc_snapshot_ref(here);
-	if (source == NULL)
-		return FALSE;
-	target = ctx->target_path != NULL ? hc_ctl_offline_load_snapshot(ctx->target_path, error)
-					  : hc_snapshot_ref(here);
-	if (target == NULL)
-		return FALSE;
-	return hc_check_migration(cat, spec, strlen(spec), source, target, &verdict, report, error);
+	return hc_check_migration(cat,
+				  spec,
+				  strlen(spec),
+				  source->snap != NULL ? source->snap : here,
+				  target->snap != NULL ? target->snap : here,
+				  &verdict,
+				  report,
+				  error);
 }
 
 static gboolean
-check_daemon(HcCtlContext *ctx, const char *spec, char **report, GError **error)
+check_daemon(HcCtlContext *ctx,
+	     const char *spec,
+	     HcCtlPeer *source,
+	     HcCtlPeer *target,
+	     char **report,
+	     GError **error)
 {
 	HcCtlBus *bus = hc_ctl_context_get_bus(ctx, error);
 	g_autofree char *verdict = NULL;
-	g_autofree char *target = NULL;
-	g_autofree char *source = NULL;
 
 	if (bus == NULL)
 		return FALSE;
-	if (ctx->target_path == NULL && ctx->source_path == NULL)
+	if (target->text == NULL && source->text == NULL)
 		return hc_ctl_bus_check_bootable(bus, spec, &verdict, report, error);
-	if (ctx->target_path != NULL) {
-		target = read_snapshot_text(ctx->target_path, error);
-		if (target == NULL)
-			return FALSE;
-	}
-	if (ctx->source_path != NULL) {
-		source = read_snapshot_text(ctx->source_path, error);
-		if (source == NULL)
-			return FALSE;
-	}
-	return hc_ctl_bus_check_migration(bus, spec, target, source, &verdict, report, error);
+	return hc_ctl_bus_check_migration(bus,
+					  spec,
+					  target->text,
+					  source->text,
+					  &verdict,
+					  report,
+					  error);
 }
 
 int
@@ -605,22 +652,22 @@ hc_ctl_verb_check(HcCtlContext *ctx, char **args, GError **error)
 	g_autofree char *spec = read_spec(ctx, args, error);
 	g_autofree char *report = NULL;
 	g_autofree char *where = NULL;
+	g_auto(HcCtlPeer) source = {0};
+	g_auto(HcCtlPeer) target = {0};
 	gboolean migration = ctx->target_path != NULL || ctx->source_path != NULL;
 	gboolean ok;
 	const char *here = ctx->snapshot_path != NULL ? ctx->snapshot_path : "this host";
 	g_autoptr(GError) local_error = NULL;
 
-	if (spec == NULL)
+	if (spec == NULL || !load_peer(ctx->source_path, &source, error) ||
+	    !load_peer(ctx->target_path, &target, error))
 		return -1;
-	if (hc_ctl_context_is_offline(ctx)) {
-		g_autoptr(HcCatalogue) cat = hc_ctl_context_load_catalogue(ctx, error);
-		if (cat == NULL)
-			return -1;
-		ok = check_offline(ctx, cat, spec, &report, &local_error);
-	} else
-		ok = check_daemon(ctx, spec, &report, &local_error);
+	if (hc_ctl_context_is_offline(ctx))
+		ok = check_offline(ctx, spec, &source, &target, &report, &local_error);
+	else
+		ok = check_daemon(ctx, spec, &source, &target, &report, &local_error);
 	if (!ok) {
-		/* bad input is almost always the spec: say which one */
+		/* the other inputs were judged above: bad input left is the spec's */
 		if (g_error_matches(local_error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT) ||
 		    g_error_matches(local_error, HC_ERROR, HC_ERROR_UNKNOWN_FEATURE))
 			g_prefix_error(&local_error,

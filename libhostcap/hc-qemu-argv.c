@@ -419,11 +419,67 @@ hc_argv_to_json(HcArgv *ctx)
 	return json_generator_to_data(gen, NULL);
 }
 
+/* NAME=value words before the binary: the environment libvirt's logs and
+ * domxml-to-native put in front of the command line */
+static gboolean
+hc_argv_is_env_assignment(const char *word)
+{
+	const char *eq = strchr(word, '=');
+
+	if (eq == NULL || eq == word || g_ascii_isdigit(word[0]))
+		return FALSE;
+	for (const char *p = word; p < eq; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '_')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* QEMU system emulators this host type can run: an x86 host judges x86 guests only */
+static const char *const hc_argv_x86_targets[] = {"x86_64", "i386", NULL};
+
+/* the binary is the first word that is not an environment assignment; an option there means
+ * the binary was left out, a qemu-system-<arch> of another arch is not judged at all */
+static gboolean
+hc_argv_check_program(const char *const *argv, guint *program, GError **error)
+{
+	g_autofree char *base = NULL;
+	guint i = 0;
+
+	while (argv[i] != NULL && hc_argv_is_env_assignment(argv[i]))
+		i++;
+	if (argv[i] == NULL || argv[i][0] == '-') {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "%s%s%s: the command line starts with the QEMU binary "
+			    "(qemu-system-x86_64 …), not with an option",
+			    argv[i] != NULL ? "'" : "",
+			    argv[i] != NULL ? argv[i] : "no QEMU binary after the environment",
+			    argv[i] != NULL ? "'" : "");
+		return FALSE;
+	}
+	base = g_path_get_basename(argv[i]);
+	if (g_str_has_prefix(base, "qemu-system-") &&
+	    !hc_argv_str_in(base + strlen("qemu-system-"), hc_argv_x86_targets)) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "%s: only x86_64 hosts and QEMU's x86 targets (qemu-system-x86_64, "
+			    "qemu-system-i386) are supported",
+			    base);
+		return FALSE;
+	}
+	*program = i;
+	return TRUE;
+}
+
 char *
 hc_qemu_argv_to_spec(const char *const *argv, GError **error)
 {
 	HcArgv ctx = {0};
 	char *json = NULL;
+	guint program = 0;
 
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 	if (argv == NULL || argv[0] == NULL) {
@@ -444,12 +500,14 @@ hc_qemu_argv_to_spec(const char *const *argv, GError **error)
 			return NULL;
 		}
 	}
+	if (!hc_argv_check_program(argv, &program, error))
+		return NULL;
 	ctx.features = json_object_new();
 	ctx.unevaluated = g_ptr_array_new_with_free_func(g_free);
 	ctx.accels = g_ptr_array_new_with_free_func(g_free);
 	ctx.backends = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	ctx.cgs_types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	for (guint i = 1; argv[i] != NULL; i++) {
+	for (guint i = program + 1; argv[i] != NULL; i++) {
 		if (argv[i][0] != '-' || argv[i][1] == '\0') {
 			/* a bare word is QEMU's first disk image: no host feature */
 			continue;

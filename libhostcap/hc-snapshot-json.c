@@ -493,7 +493,17 @@ hc_parse_root(HcSnapshot *snap, JsonNode *root_node, GError **error)
 	gint64 generated_usec = 0;
 	gint64 generation = 0;
 
-	if (root == NULL || !hc_check_members(root, "$", hc_root_members, error))
+	if (root == NULL)
+		return FALSE;
+	/* another kind of JSON file (a spec, a report) handed where a snapshot belongs */
+	if (!json_object_has_member(root, "format") &&
+	    !json_object_has_member(root, "capabilities"))
+		return hc_fail(error,
+			       "$",
+			       "not a hostcapd snapshot (no \"format\": \"%s\"); hostcapctl export "
+			       "writes one",
+			       HC_SNAPSHOT_FORMAT);
+	if (!hc_check_members(root, "$", hc_root_members, error))
 		return FALSE;
 	if (!hc_get_string(root, "$", "format", TRUE, &format, error))
 		return FALSE;

@@ -256,6 +256,16 @@ hc_spec_parse_features(HcCatalogue *cat, JsonObject *root, HcSpec *spec, GError 
 	return TRUE;
 }
 
+/* a snapshot handed where the spec belongs: the user meant it as the other host */
+static gboolean
+hc_spec_is_snapshot(JsonObject *root)
+{
+	JsonNode *format = json_object_get_member(root, "format");
+
+	return format != NULL && hc_json_node_is_string(format) &&
+	       g_str_has_prefix(json_node_get_string(format), "hostcapd-snapshot/");
+}
+
 HcSpec *
 hc_spec_parse(HcCatalogue *cat, const char *json, gsize len, GError **error)
 {
@@ -273,6 +283,14 @@ hc_spec_parse(HcCatalogue *cat, const char *json, gsize len, GError **error)
 	if (root == NULL)
 		return NULL;
 	obj = json_node_get_object(root);
+	if (hc_spec_is_snapshot(obj)) {
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "$: this is a hostcapd snapshot, not a VM spec; did you mean "
+				    "--target?");
+		return NULL;
+	}
 	if (!hc_json_check_members(obj, "$", members, error) ||
 	    !hc_spec_parse_names(cat, obj, spec, error) ||
 	    !hc_spec_parse_features(cat, obj, spec, error) ||

@@ -293,6 +293,82 @@ START_TEST(test_check_migration_through_daemon)
 }
 END_TEST
 
+/* bad input files, each written under the test's directory; "@" in the expected message
+ * stands for the file's path */
+static const struct {
+	const char *content; /* NULL: binary garbage */
+	gboolean as_target;  /* --target FILE with a good spec, else the spec itself */
+	const char *message;
+} bad_inputs[] = {
+    {"", TRUE, "@: $: expected a value, got nothing"},
+    {"{\"a\": 1}", TRUE, "@: $: not a hostcapd snapshot"},
+    {"{\"machine\": \"pc-q35-9.0\",", TRUE, "@: $: invalid JSON: unexpected end of text"},
+    {NULL, TRUE, "@: $: not valid UTF-8 text"},
+    {NULL, FALSE, "spec @: $: not valid UTF-8 text"},
+    {"{\"machine\": \"pc-q35-9.0\",", FALSE, "spec @: $: invalid JSON: unexpected end of text"},
+    {"{\"format\": \"hostcapd-snapshot/1\", \"capabilities\": {}}",
+     FALSE,
+     "$: this is a hostcapd snapshot, not a VM spec; did you mean --target?"},
+};
+
+/* the same bad input gives exit 3 and the very same message offline and through the
+ * daemon, and the message names the file the error is in (no D-Bus argument, no <data>) */
+START_TEST(test_bad_input_same_both_ways)
+{
+	g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+	g_autofree char *snap = hc_test_daemon_path(td, "here.json");
+	g_autofree char *file = hc_test_daemon_path(td, "input.json");
+	g_autoptr(HcCliRun) export = ctl("export", "-o", snap, NULL);
+	const char *content = bad_inputs[_i].content;
+	const char *spec_arg = bad_inputs[_i].as_target ? spec : file;
+	const char *target = bad_inputs[_i].as_target ? file : snap;
+	g_autoptr(GString) want = g_string_new(bad_inputs[_i].message);
+	g_autoptr(HcCliRun) bus = NULL;
+	g_autoptr(HcCliRun) offline = NULL;
+	static const char garbage[] = "{\"machine\": \"\xff\xfe\x80\"}";
+
+	ck_assert_int_eq(export->status, 0);
+	ck_assert(g_file_set_contents(file,
+				      content != NULL ? content : garbage,
+				      content != NULL ? -1 : (gssize)sizeof(garbage) - 1,
+				      NULL));
+	g_string_replace(want, "@", file, 0);
+	bus = ctl("check", "--target", target, spec_arg, NULL);
+	offline = hc_cli_run("--snapshot",
+			     snap,
+			     "--data-dir",
+			     data,
+			     "check",
+			     "--target",
+			     target,
+			     spec_arg,
+			     NULL);
+	ck_assert_msg(bus->status == 3, "daemon: exit %d: %s", bus->status, bus->err);
+	ck_assert_msg(offline->status == 3, "offline: exit %d: %s", offline->status, offline->err);
+	ck_assert_str_eq(bus->err, offline->err);
+	ck_assert_msg(strstr(bus->err, want->str) != NULL, "'%s' lacks '%s'", bus->err, want->str);
+	ck_assert_ptr_null(strstr(bus->err, "<data>"));
+	ck_assert_ptr_null(strstr(bus->err, "_json"));
+	if (bad_inputs[_i].as_target)
+		ck_assert_ptr_null(strstr(bus->err, "spec "));
+}
+END_TEST
+
+/* an empty --target is bad input, not "this host" (the D-Bus API's empty string) */
+START_TEST(test_empty_target_is_not_here)
+{
+	g_autofree char *spec = hc_cli_fixture("specs/q35-tap.json");
+	g_autofree char *empty = hc_test_daemon_path(td, "empty.json");
+	g_autoptr(HcCliRun) run = NULL;
+
+	ck_assert(g_file_set_contents(empty, "", 0, NULL));
+	run = ctl("check", "--target", empty, spec, NULL);
+	ck_assert_int_eq(run->status, 3);
+	ck_assert_str_eq(run->out, "");
+}
+END_TEST
+
 START_TEST(test_daemon_gone)
 {
 	g_autoptr(GError) error = NULL;
@@ -475,6 +551,8 @@ cli_bus_suite(void)
 	tcase_add_test(tc, test_check_through_daemon);
 	tcase_add_test(tc, test_check_migration_through_daemon);
 	tcase_add_test(tc, test_daemon_gone);
+	tcase_add_loop_test(tc, test_bad_input_same_both_ways, 0, G_N_ELEMENTS(bad_inputs));
+	tcase_add_test(tc, test_empty_target_is_not_here);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sysroot");
 	tcase_add_checked_fixture(tc, setup_sysroot, teardown_sysroot);

@@ -474,6 +474,12 @@ static const BadCase bad_cases[] = {
     {{"qemu", "-device", "vfio-pci,host=../../etc"}, "../../etc"},
     {{"qemu", "-machine", "q35,kernel-irqchip=sometimes"}, "sometimes"},
     {{NULL}, "empty command line"},
+    /* the binary forgotten: "-machine" is not the program and "q35" no disk image */
+    {{"-machine", "q35"}, "'-machine': the command line starts with the QEMU binary"},
+    {{"LC_ALL=C", "-machine", "q35"}, "'-machine': the command line starts with"},
+    {{"HOME=/x", "PATH=/bin"}, "no QEMU binary after the environment"},
+    {{"qemu-system-aarch64", "-M", "virt"}, "qemu-system-aarch64: only x86_64 hosts"},
+    {{"/usr/bin/qemu-system-s390x", "-M", "s390-ccw-virtio"}, "qemu-system-s390x: only x86_64"},
 };
 
 START_TEST(test_argv_bad)
@@ -487,6 +493,33 @@ START_TEST(test_argv_bad)
 		      "'%s' does not name '%s'",
 		      error->message,
 		      bad_cases[_i].message);
+}
+END_TEST
+
+/* libvirt's logs and domxml-to-native put the environment in front of the binary */
+START_TEST(test_argv_env_prefix)
+{
+	const char *const argv[] = {"LC_ALL=C",
+				    "PATH=/usr/local/sbin:/usr/bin",
+				    "QEMU_AUDIO_DRV=none",
+				    "/usr/bin/qemu-system-x86_64",
+				    "-machine",
+				    "pc-q35-9.0,accel=kvm",
+				    "-m",
+				    "2048",
+				    NULL};
+	const char *const i386[] = {"qemu-system-i386", "-machine", "pc-i440fx-9.0", NULL};
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonNode) root32 = NULL;
+	JsonObject *spec = import(argv, &root);
+	JsonObject *spec32 = import(i386, &root32);
+
+	ck_assert_str_eq(json_object_get_string_member(spec, "machine"), "pc-q35-9.0");
+	ck_assert(
+	    json_object_has_member(json_object_get_object_member(spec, "features"), "accel.kvm"));
+	ck_assert(!unevaluated_has(spec, "LC_ALL"));
+	ck_assert(!unevaluated_has(spec, "qemu-system"));
+	ck_assert_str_eq(json_object_get_string_member(spec32, "machine"), "pc-i440fx-9.0");
 }
 END_TEST
 
@@ -576,6 +609,7 @@ qemu_argv_suite(void)
 	tcase_add_test(tc, test_argv_platform_and_neutral);
 	tcase_add_loop_test(tc, test_argv_offloads, 0, G_N_ELEMENTS(offloads));
 	tcase_add_loop_test(tc, test_argv_bad, 0, G_N_ELEMENTS(bad_cases));
+	tcase_add_test(tc, test_argv_env_prefix);
 	tcase_add_test(tc, test_opts_split);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_metric_and_names);
