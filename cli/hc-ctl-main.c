@@ -66,8 +66,8 @@ parse_options(HcCtlContext *ctx, int argc, char **argv, GError **error)
 	while ((c = getopt_long(argc, argv, "+ho:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			hc_ctl_verbs_print_help(g_get_prgname());
-			return 1;
+			ctx->want_help = TRUE;
+			break;
 		case ARG_VERSION:
 			g_print("hostcapctl %s\n", HC_VERSION);
 			return 1;
@@ -93,18 +93,23 @@ parse_options(HcCtlContext *ctx, int argc, char **argv, GError **error)
 			set_string(&ctx->snapshot_path, optarg);
 			break;
 		case ARG_TARGET:
+			ctx->options_given |= HC_CTL_OPT_TARGET;
 			set_string(&ctx->target_path, optarg);
 			break;
 		case ARG_SOURCE:
+			ctx->options_given |= HC_CTL_OPT_SOURCE;
 			set_string(&ctx->source_path, optarg);
 			break;
 		case ARG_FILE:
+			ctx->options_given |= HC_CTL_OPT_FILE;
 			set_string(&ctx->history_file, optarg);
 			break;
 		case ARG_SPEC:
+			ctx->options_given |= HC_CTL_OPT_SPEC;
 			set_string(&ctx->spec_path, optarg);
 			break;
 		case ARG_FORMAT:
+			ctx->options_given |= HC_CTL_OPT_FORMAT;
 			set_string(&ctx->format, optarg);
 			break;
 		case ARG_DATA_DIR:
@@ -113,6 +118,7 @@ parse_options(HcCtlContext *ctx, int argc, char **argv, GError **error)
 			g_ptr_array_add(ctx->data_dirs, g_strdup(optarg));
 			break;
 		case 'o':
+			ctx->options_given |= HC_CTL_OPT_OUTPUT;
 			set_string(&ctx->output_path, optarg);
 			break;
 		default:
@@ -168,6 +174,14 @@ main(int argc, char **argv)
 	r = parse_command_line(&ctx, argc, argv, args, &error);
 	if (r > 0)
 		return HC_CTL_EXIT_YES;
+	if (r == 0 && ctx.want_help) {
+		const HcCtlVerb *verb = hc_ctl_verbs_lookup(g_ptr_array_index(args, 0));
+		if (verb != NULL)
+			hc_ctl_verbs_print_verb_help(g_get_prgname(), verb);
+		else
+			hc_ctl_verbs_print_help(g_get_prgname());
+		return HC_CTL_EXIT_YES;
+	}
 	if (r == 0) {
 		if (ctx.sysroot == NULL)
 			ctx.sysroot = g_strdup(g_getenv("HOSTCAPD_SYSROOT"));

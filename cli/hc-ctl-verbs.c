@@ -428,7 +428,8 @@ static const HcCtlVerb verbs[] = {
      FALSE,
      hc_ctl_verb_export,
      "export",
-     "Print the snapshot JSON, Prometheus metrics or NFD labels (--format)"},
+     "Print the snapshot JSON, Prometheus metrics or NFD labels (--format)",
+     HC_CTL_OPT_OUTPUT | HC_CTL_OPT_FORMAT},
     {"refresh", 1, G_MAXUINT, FALSE, verb_refresh, "refresh [PROBE…]", "Re-run probes"},
     {"monitor",
      1,
@@ -443,14 +444,16 @@ static const HcCtlVerb verbs[] = {
      FALSE,
      hc_ctl_verb_check,
      "check SPEC.json | -- QEMU-ARGV…",
-     "Is this VM spec bootable here / migratable (--target)?"},
+     "Is this VM spec bootable here / migratable (--target)?",
+     HC_CTL_OPT_TARGET | HC_CTL_OPT_SOURCE},
     {"baseline",
      2,
      G_MAXUINT,
      FALSE,
      hc_ctl_verb_baseline,
      "baseline SNAPSHOT|DIR|-…",
-     "What a set of hosts has in common (--spec: pins)"},
+     "What a set of hosts has in common (--spec: pins)",
+     HC_CTL_OPT_SPEC},
     {"migrations",
      3,
      G_MAXUINT,
@@ -471,7 +474,32 @@ static const HcCtlVerb verbs[] = {
      FALSE,
      hc_ctl_verb_history,
      "history [ID-PREFIX…]",
-     "Show recorded capability changes"},
+     "Show recorded capability changes",
+     HC_CTL_OPT_FILE},
+};
+
+/* the verb-only options, as --help and a refusal name them */
+static const struct {
+	HcCtlOption bit;
+	const char *name;
+	const char *usage;
+	const char *help;
+} verb_options[] = {
+    {HC_CTL_OPT_OUTPUT, "--output", "-o --output FILE", "Write to FILE instead of stdout"},
+    {HC_CTL_OPT_FORMAT, "--format", "   --format FORMAT", "json (default), prometheus or nfd"},
+    {HC_CTL_OPT_FILE,
+     "--file",
+     "   --file FILE",
+     "Read FILE instead of the daemon's history.jsonl"},
+    {HC_CTL_OPT_TARGET,
+     "--target",
+     "   --target FILE",
+     "Migration to the host of snapshot FILE (default: this host)"},
+    {HC_CTL_OPT_SOURCE,
+     "--source",
+     "   --source FILE",
+     "Migration from the host of snapshot FILE (default: this host, or --snapshot)"},
+    {HC_CTL_OPT_SPEC, "--spec", "   --spec FILE", "Also find the pins that make FILE migrate"},
 };
 
 const HcCtlVerb *
@@ -525,12 +553,50 @@ hc_ctl_verbs_print_help(const char *prog)
 		"     --source FILE          check: migration from the host of snapshot FILE\n"
 		"                            (default: this host, or --snapshot)\n"
 		"     --spec FILE            baseline: also find the pins that make FILE migrate\n"
+		"\n%s COMMAND --help shows what one command takes.\n"
 		"\nExit status:\n"
 		"  0 success (verdict yes), 1 verdict no or not found, 2 verdict unknown,\n"
 		"  3 bad input or usage, 4 daemon unreachable, 5 internal error\n",
 		HC_DATADIR,
 		HC_SYSCONFDIR,
-		HC_STATEDIR);
+		HC_STATEDIR,
+		prog);
+}
+
+void
+hc_ctl_verbs_print_verb_help(const char *prog, const HcCtlVerb *verb)
+{
+	g_print("%s [OPTIONS…] %s\n\n%s\n", prog, verb->synopsis, verb->help);
+	if (verb->options != 0)
+		g_print("\nOptions of %s:\n", verb->name);
+	for (guint i = 0; i < G_N_ELEMENTS(verb_options); i++) {
+		if (verb->options & verb_options[i].bit)
+			g_print("  %-24s %s\n", verb_options[i].usage, verb_options[i].help);
+	}
+	g_print("\nThe common options (--json, --no-daemon, --snapshot, --address, …) and the exit "
+		"status: %s --help\n",
+		prog);
+}
+
+/* an option the verb would ignore is refused: the user meant something by it */
+static gboolean
+check_verb_options(HcCtlContext *ctx, const HcCtlVerb *verb, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(verb_options); i++) {
+		if (!(ctx->options_given & verb_options[i].bit) ||
+		    (verb->options & verb_options[i].bit))
+			continue;
+		g_set_error(error,
+			    HC_CTL_ERROR,
+			    HC_CTL_ERROR_USAGE,
+			    "%s does not take %s; see %s %s --help",
+			    verb->name,
+			    verb_options[i].name,
+			    g_get_prgname(),
+			    verb->name);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 int
@@ -576,6 +642,18 @@ hc_ctl_verbs_dispatch(HcCtlContext *ctx, char **args, GError **error)
 			    "%s: wrong number of arguments; usage: %s",
 			    verb->name,
 			    verb->synopsis);
+		return -1;
+	}
+	if (!check_verb_options(ctx, verb, error))
+		return -1;
+	if (ctx->tail_argv != NULL && verb->run != hc_ctl_verb_check) {
+		g_set_error(
+		    error,
+		    HC_CTL_ERROR,
+		    HC_CTL_ERROR_USAGE,
+		    "%s does not take arguments after '--' (only check takes a QEMU command "
+		    "line there)",
+		    verb->name);
 		return -1;
 	}
 	return verb->run(ctx, args, error);

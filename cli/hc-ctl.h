@@ -44,6 +44,16 @@ typedef enum {
 
 typedef struct _HcCtlBus HcCtlBus;
 
+/* the options only some verbs take; a verb refuses the others instead of ignoring them */
+typedef enum {
+	HC_CTL_OPT_OUTPUT = 1 << 0, /* -o FILE */
+	HC_CTL_OPT_FILE = 1 << 1,   /* --file FILE */
+	HC_CTL_OPT_TARGET = 1 << 2, /* --target FILE */
+	HC_CTL_OPT_SOURCE = 1 << 3, /* --source FILE */
+	HC_CTL_OPT_SPEC = 1 << 4,   /* --spec FILE */
+	HC_CTL_OPT_FORMAT = 1 << 5, /* --format FORMAT */
+} HcCtlOption;
+
 typedef struct {
 	/* options */
 	gboolean json;
@@ -60,6 +70,8 @@ typedef struct {
 	char *format;	      /* export --format: json (NULL), prometheus, nfd */
 	GPtrArray *data_dirs; /* --data-dir, NULL-terminated when set */
 	char **tail_argv;     /* everything after "--" */
+	guint options_given;  /* HcCtlOption bits, checked against the verb's */
+	gboolean want_help;   /* --help: the verb's help when a verb is named */
 	/* terminal */
 	gboolean colour;
 	guint columns; /* 0 when stdout is not a tty: never truncate */
@@ -99,6 +111,7 @@ typedef struct {
 	HcCtlVerbFunc run;
 	const char *synopsis;
 	const char *help;
+	guint options; /* the HcCtlOption bits the verb takes */
 } HcCtlVerb;
 
 /* the verb table (hc-ctl-verbs.c) */
@@ -108,6 +121,9 @@ const HcCtlVerb *
 hc_ctl_verbs_get_default(void);
 void
 hc_ctl_verbs_print_help(const char *prog);
+/* hostcapctl VERB --help */
+void
+hc_ctl_verbs_print_verb_help(const char *prog, const HcCtlVerb *verb);
 int
 hc_ctl_verbs_dispatch(HcCtlContext *ctx, char **args, GError **error);
 
