@@ -9,6 +9,9 @@
  * Without a usable /dev/kvm every "-accel kvm" line must fail in QEMU and get "no" with
  * kvm.present named; the "-accel tcg" lines still start. Tap lines run QEMU in a private
  * network namespace so the host never sees its tap.
+ *
+ * Without arguments the system QEMU (PATH) judges; "test-qemu-judge RELEASE" runs the same
+ * cases with the release scripts/get-qemu fetches, and exits 77 (SKIP) when it cannot.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -71,6 +74,7 @@ static const JudgeCase cases[] = {
 
 static HcCatalogue *catalogue;
 static HcSnapshot *host;
+static char *qemu_binary;
 
 /* the host as the built-in probes see it right now */
 static void
@@ -103,7 +107,7 @@ static GPtrArray *
 full_argv(const JudgeCase *c)
 {
 	const char *const head[] = {
-	    "qemu-system-x86_64",
+	    qemu_binary,
 	    "-S",
 	    "-display",
 	    "none",
@@ -235,14 +239,39 @@ qemu_judge_suite(void)
 	return s;
 }
 
-int
-main(void)
+/* the binary of a fetched release, through scripts/get-qemu; NULL when it cannot be had */
+static char *
+fetch_qemu(const char *release)
 {
-	SRunner *runner = srunner_create(qemu_judge_suite());
+	g_autofree char *script =
+	    g_build_filename(g_getenv("HC_SOURCE_DIR"), "scripts", "get-qemu", NULL);
+	const char *argv[] = {script, release, NULL};
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+	int status = 0;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL) ||
+	    !g_spawn_check_wait_status(status, NULL)) {
+		g_printerr("SKIP: QEMU %s cannot be fetched here: %s", release, err ? err : "");
+		return NULL;
+	}
+	return g_strstrip(g_steal_pointer(&out));
+}
+
+int
+main(int argc, char **argv)
+{
+	SRunner *runner;
 	int failed;
+
+	qemu_binary = argc > 1 ? fetch_qemu(argv[1]) : g_strdup("qemu-system-x86_64");
+	if (qemu_binary == NULL)
+		return 77;
+	runner = srunner_create(qemu_judge_suite());
 
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
+	g_free(qemu_binary);
 	return failed == 0 ? 0 : 1;
 }
