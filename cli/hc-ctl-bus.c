@@ -17,6 +17,10 @@
 
 #define HC_CTL_REFRESH_TIMEOUT_USEC (120 * G_USEC_PER_SEC)
 
+/* what a user can do about "nobody answers" */
+#define HC_CTL_UNREACHABLE_HINT                                                                    \
+	"start hostcapd.service, or use --no-daemon (probe here) or --snapshot FILE"
+
 struct _HcCtlBus {
 	sd_bus *bus;
 };
@@ -49,7 +53,7 @@ errno_is_unreachable(int err)
 {
 	return err == ENOENT || err == ECONNREFUSED || err == ECONNRESET || err == ENOTCONN ||
 	       err == ETIMEDOUT || err == EHOSTUNREACH || err == ENXIO || err == EPIPE ||
-	       err == ESHUTDOWN;
+	       err == ESHUTDOWN || err == ENOMEDIUM;
 }
 
 static void
@@ -60,12 +64,15 @@ set_error_from_bus(GError **error, const sd_bus_error *e, int r, const char *wha
 	if (!sd_bus_error_is_set(e)) {
 		int err = r < 0 ? -r : EIO;
 		if (errno_is_unreachable(err)) {
+			/* ENOMEDIUM: sd-bus found no session bus address at all */
 			g_set_error(error,
 				    HC_CTL_ERROR,
 				    HC_CTL_ERROR_UNREACHABLE,
-				    "%s: %s",
+				    "%s: %s; %s",
 				    what,
-				    g_strerror(err));
+				    err == ENOMEDIUM ? "no bus address in the environment"
+						     : g_strerror(err),
+				    HC_CTL_UNREACHABLE_HINT);
 		} else {
 			g_set_error(error,
 				    HC_ERROR,
@@ -87,9 +94,10 @@ set_error_from_bus(GError **error, const sd_bus_error *e, int r, const char *wha
 			g_set_error(error,
 				    HC_CTL_ERROR,
 				    HC_CTL_ERROR_UNREACHABLE,
-				    "%s: %s",
+				    "hostcapd is not running or does not answer (%s: %s); %s",
 				    what,
-				    e->message ? e->message : e->name);
+				    e->message ? e->message : e->name,
+				    HC_CTL_UNREACHABLE_HINT);
 			return;
 		}
 	}

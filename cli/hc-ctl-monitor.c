@@ -19,6 +19,7 @@ typedef struct {
 	HcCtlContext *ctx;
 	GHashTable *known; /* id → HcCapability*, owned */
 	guint64 generation;
+	gboolean connected; /* the daemon answered the last load_all() */
 } HcCtlMonitorState;
 
 static void
@@ -41,7 +42,8 @@ load_all(HcCtlMonitorState *st, HcCtlBus *bus)
 	g_hash_table_remove_all(st->known);
 	if (caps != NULL)
 		remember(st, caps);
-	if (hc_ctl_bus_get_info(bus, &info, NULL))
+	st->connected = hc_ctl_bus_get_info(bus, &info, NULL);
+	if (st->connected)
 		st->generation = info.generation;
 }
 
@@ -197,7 +199,13 @@ on_event(HcCtlBus *bus, const HcCtlMonitorEvent *ev, gpointer user_data)
 	HcCtlMonitorState *st = user_data;
 	g_autofree char *human = NULL;
 
-	if (ev == NULL) {
+	if (ev == NULL && !st->connected) {
+		print_simple(st,
+			     "waiting",
+			     NULL,
+			     NULL,
+			     "hostcapd is not running; waiting for it to start; Ctrl-C stops");
+	} else if (ev == NULL) {
 		human = g_strdup_printf("monitoring hostcapd (generation %" G_GUINT64_FORMAT
 					", %u capabilities); Ctrl-C stops",
 					st->generation,

@@ -50,6 +50,12 @@ hc_cli_run_free(HcCliRun *run)
 HcCliRun *
 hc_cli_runv_env(const char *const *env, const char *const *args)
 {
+	return hc_cli_runv_env_unset(env, NULL, args);
+}
+
+HcCliRun *
+hc_cli_runv_env_unset(const char *const *env, const char *const *unset, const char *const *args)
+{
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
 	    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -66,6 +72,8 @@ hc_cli_runv_env(const char *const *env, const char *const *args)
 	g_subprocess_launcher_setenv(launcher, "NO_COLOR", "1", TRUE);
 	for (guint i = 0; env != NULL && env[i] != NULL && env[i + 1] != NULL; i += 2)
 		g_subprocess_launcher_setenv(launcher, env[i], env[i + 1], TRUE);
+	for (guint i = 0; unset != NULL && unset[i] != NULL; i++)
+		g_subprocess_launcher_unsetenv(launcher, unset[i]);
 	proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
 	ck_assert_msg(proc != NULL, "spawn %s: %s", hc_cli_binary, error ? error->message : "");
 	ck_assert_msg(g_subprocess_communicate_utf8(proc, NULL, NULL, &run->out, &run->err, &error),

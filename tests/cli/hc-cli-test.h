@@ -40,6 +40,9 @@ hc_cli_runv(const char *const *args);
 /* @env: NULL-terminated NAME, VALUE pairs added to the environment */
 HcCliRun *
 hc_cli_runv_env(const char *const *env, const char *const *args);
+/* and the variables named in @unset (NULL-terminated) removed */
+HcCliRun *
+hc_cli_runv_env_unset(const char *const *env, const char *const *unset, const char *const *args);
 
 /* $HC_SOURCE_DIR/tests/fixtures/<rel> */
 char *

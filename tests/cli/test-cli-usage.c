@@ -89,6 +89,23 @@ START_TEST(test_verb_options_taken)
 }
 END_TEST
 
+/* no bus to talk to: exit 4 as documented, and the message says what to do */
+START_TEST(test_unreachable_says_what_to_do)
+{
+	const char *const unset[] = {"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", NULL};
+	const char *const session[] = {"--session", "status", NULL};
+	const char *const address[] = {"--address", "unix:path=/nonexistent/hc-bus", "list", NULL};
+	g_autoptr(HcCliRun) no_session = hc_cli_runv_env_unset(NULL, unset, session);
+	g_autoptr(HcCliRun) no_bus = hc_cli_runv(address);
+
+	ck_assert_msg(no_session->status == 4, "exit %d: %s", no_session->status, no_session->err);
+	ck_assert_ptr_nonnull(strstr(no_session->err, "session bus"));
+	ck_assert_ptr_nonnull(strstr(no_session->err, "--no-daemon"));
+	ck_assert_int_eq(no_bus->status, 4);
+	ck_assert_ptr_nonnull(strstr(no_bus->err, "start hostcapd.service"));
+}
+END_TEST
+
 static Suite *
 cli_usage_suite(void)
 {
@@ -98,6 +115,7 @@ cli_usage_suite(void)
 	tcase_add_test(tc, test_verb_help);
 	tcase_add_loop_test(tc, test_verb_options_refused, 0, G_N_ELEMENTS(refused));
 	tcase_add_test(tc, test_verb_options_taken);
+	tcase_add_test(tc, test_unreachable_says_what_to_do);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -379,6 +379,37 @@ START_TEST(test_daemon_gone)
 	run = ctl("status", NULL);
 	ck_assert_int_eq(run->status, 4);
 	ck_assert_ptr_nonnull(strstr(run->err, HC_DBUS_NAME));
+	/* what to do about it, not only what failed */
+	ck_assert_ptr_nonnull(strstr(run->err, "hostcapd is not running"));
+	ck_assert_ptr_nonnull(strstr(run->err, "start hostcapd.service, or use --no-daemon"));
+}
+END_TEST
+
+/* monitor with no daemon on the bus says so instead of "generation 0, 0 capabilities" */
+START_TEST(test_monitor_not_connected)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocess) mon = NULL;
+	g_autoptr(GDataInputStream) in = NULL;
+	g_autofree char *line = NULL;
+	int wait_status = 0;
+
+	ck_assert_msg(hc_test_daemon_stop(td, &wait_status, &error), "%s", error->message);
+	mon = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+			       &error,
+			       hc_cli_test_get_binary(),
+			       "--address",
+			       td->address,
+			       "monitor",
+			       NULL);
+	ck_assert_msg(mon != NULL, "%s", error != NULL ? error->message : "");
+	in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(mon));
+	line = g_data_input_stream_read_line_utf8(in, NULL, NULL, &error);
+	ck_assert_msg(line != NULL, "%s", error != NULL ? error->message : "no line");
+	ck_assert_msg(strstr(line, "hostcapd is not running; waiting for it") != NULL, "%s", line);
+	ck_assert_ptr_null(strstr(line, "generation 0"));
+	g_subprocess_send_signal(mon, SIGINT);
+	ck_assert(g_subprocess_wait(mon, NULL, NULL));
 }
 END_TEST
 
@@ -551,6 +582,7 @@ cli_bus_suite(void)
 	tcase_add_test(tc, test_check_through_daemon);
 	tcase_add_test(tc, test_check_migration_through_daemon);
 	tcase_add_test(tc, test_daemon_gone);
+	tcase_add_test(tc, test_monitor_not_connected);
 	tcase_add_loop_test(tc, test_bad_input_same_both_ways, 0, G_N_ELEMENTS(bad_inputs));
 	tcase_add_test(tc, test_empty_target_is_not_here);
 	suite_add_tcase(s, tc);
