@@ -88,8 +88,46 @@ filter_entry(JsonNode *root, char **patterns)
 	return json_array_get_length(changes) > 0 || patterns == NULL || patterns[0] == NULL;
 }
 
+/* the entry of the daemon's first pass sets every capability at once: one line for it
+ * ("first snapshot: 799 capabilities (120 supported, …)"), --json keeps each */
+static gboolean
+print_first_snapshot(JsonArray *changes)
+{
+	guint n = json_array_get_length(changes);
+	guint counts[HC_CAP_STATE_LAST] = {0};
+	g_autoptr(GString) line = g_string_new(NULL);
+
+	if (n < 2)
+		return FALSE;
+	for (guint i = 0; i < n; i++) {
+		JsonObject *c = json_array_get_object_element(changes, i);
+		JsonNode *old = json_object_get_member(c, "old");
+		JsonNode *new_side = json_object_get_member(c, "new");
+		HcCapState st;
+		if ((old != NULL && !JSON_NODE_HOLDS_NULL(old)) || new_side == NULL ||
+		    !JSON_NODE_HOLDS_OBJECT(new_side))
+			return FALSE;
+		if (hc_cap_state_from_string(
+			json_object_get_string_member(json_node_get_object(new_side), "state"),
+			&st))
+			counts[st]++;
+	}
+	g_string_printf(line, "  first snapshot: %u capabilities (", n);
+	for (HcCapState s = 0, shown = 0; s < HC_CAP_STATE_LAST; s++) {
+		if (counts[s] == 0)
+			continue;
+		g_string_append_printf(line,
+				       "%s%u %s",
+				       shown++ > 0 ? ", " : "",
+				       counts[s],
+				       hc_cap_state_to_string(s));
+	}
+	g_print("%s)\n", line->str);
+	return TRUE;
+}
+
 static void
-print_entry(HcCtlContext *ctx, JsonNode *root)
+print_entry(HcCtlContext *ctx, JsonNode *root, gboolean filtered)
 {
 	JsonObject *obj = json_node_get_object(root);
 	JsonArray *changes = json_object_get_array_member(obj, "changes");
@@ -104,6 +142,8 @@ print_entry(HcCtlContext *ctx, JsonNode *root)
 		json_object_get_int_member(obj, "generation"),
 		json_object_get_string_member(obj, "kernel"),
 		boot);
+	if (!filtered && print_first_snapshot(changes))
+		return;
 	for (guint i = 0; i < json_array_get_length(changes); i++) {
 		JsonObject *c = json_array_get_object_element(changes, i);
 		g_autofree char *old = side_text(json_object_get_member(c, "old"));
@@ -162,6 +202,6 @@ hc_ctl_verb_history(HcCtlContext *ctx, char **args, GError **error)
 	if (json_array_get_length(out) == 0)
 		g_print("No capability changes recorded in %s.\n", path);
 	for (guint i = 0; i < json_array_get_length(out); i++)
-		print_entry(ctx, json_array_get_element(out, i));
+		print_entry(ctx, json_array_get_element(out, i), args[1] != NULL);
 	return HC_CTL_EXIT_YES;
 }
