@@ -476,6 +476,19 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 	}
 }
 
+static gboolean
+hc_daemon_platform_moved(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
+{
+	g_autoptr(GPtrArray) since_previous = NULL;
+
+	if (daemon->snapshot != NULL)
+		return changed->len > 0;
+	if (daemon->previous == NULL)
+		return TRUE;
+	since_previous = hc_snapshot_diff(daemon->previous, next);
+	return since_previous->len > 0;
+}
+
 static void
 hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 {
@@ -497,8 +510,10 @@ hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data)
 		generation = hc_snapshot_get_generation(daemon->snapshot);
 	else if (daemon->previous != NULL)
 		generation = hc_snapshot_get_generation(daemon->previous); /* stays monotonic */
-	/* the generation only moves when the platform did: first snapshot, or a change */
-	if (daemon->snapshot == NULL || changed->len > 0)
+	/* the generation only moves when the platform did: the very first snapshot, or a change
+	 * against the last one known, which after a restart with another catalogue or
+	 * configuration is the stale cache's */
+	if (hc_daemon_platform_moved(daemon, next, changed))
 		generation++;
 	hc_snapshot_set_generation(next, generation);
 	hc_daemon_commit(daemon, next, changed);

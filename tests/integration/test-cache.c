@@ -54,6 +54,51 @@ stop(void)
 	ck_assert_int_eq(status, 0);
 }
 
+static char *
+replace_once(const char *text, const char *from, const char *to);
+
+/* hostcapd(8): Generation moves only when a capability changes; a restart with an edited
+ * catalogue finds its cache stale and probes afresh, but the platform did not move */
+START_TEST(test_catalogue_change_keeps_generation)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) first = NULL;
+	g_autoptr(JsonObject) second = NULL;
+	g_autofree char *src = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *edited = NULL;
+	g_autofree char *extra_root = NULL;
+	g_autofree char *dst = NULL;
+	g_autofree char *dst_dir = NULL;
+	const char *extra[] = {"--data-dir", NULL, NULL};
+
+	new_td();
+	start(NULL);
+	first = hc_test_living_describe(td, &error);
+	ck_assert_msg(first != NULL, "%s", error != NULL ? error->message : "");
+	stop();
+	/* a later data root overrides the platform file by name, with another description */
+	src = g_build_filename(g_getenv("HC_SOURCE_DIR"),
+			       "data",
+			       "platforms.d",
+			       "linux-5.10-class.json",
+			       NULL);
+	ck_assert(g_file_get_contents(src, &text, NULL, NULL));
+	edited = replace_once(text, "\"description\": \"", "\"description\": \"Edited. ");
+	extra_root = hc_test_daemon_path(td, "site-data");
+	dst = g_build_filename(extra_root, "platforms.d", "linux-5.10-class.json", NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(extra_root, 0755), 0);
+	ck_assert_int_eq(g_mkdir(dst_dir = g_path_get_dirname(dst), 0755), 0);
+	ck_assert(g_file_set_contents(dst, edited, -1, NULL));
+	extra[1] = extra_root;
+	start(extra);
+	second = hc_test_living_describe(td, &error);
+	ck_assert_msg(second != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_int_eq(json_object_get_int_member(second, "generation"),
+			 json_object_get_int_member(first, "generation"));
+}
+END_TEST
+
 static void
 unref_message(gpointer m)
 {
@@ -435,6 +480,7 @@ cache_suite(void)
 	tcase_add_test(tc, test_cold_start_writes_cache);
 	tcase_add_test(tc, test_warm_start_answers_before_probes);
 	tcase_add_test(tc, test_watchdog_and_status);
+	tcase_add_test(tc, test_catalogue_change_keeps_generation);
 	tcase_add_loop_test(tc, test_broken_cache_recovers, 0, BREAK_LAST);
 	suite_add_tcase(s, tc);
 	return s;
