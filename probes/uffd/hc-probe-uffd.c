@@ -9,6 +9,8 @@
  * MISSING page, and the sysctl vm.unprivileged_userfaultfd (Documentation/admin-guide/mm/
  * userfaultfd.rst, include/uapi/linux/userfaultfd.h). The syscalls ask the running kernel
  * whatever the sysroot; the device node and the sysctl are read through it.
+ * EPERM for kernel-mode faults is a permission (CAP_SYS_PTRACE, or the sysctl), not a missing
+ * interface: a UFFD_USER_MODE_ONLY fd (5.11, allowed to anyone) then shows the syscall is there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,10 @@
 #include "common/hc-probe-sysctl.h"
 
 #define HC_UFFD_DEV "/dev/userfaultfd"
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
 
 /* UFFD_FEATURE_* bit n is table entry n */
 static const char *const hc_uffd_features[] = {
@@ -76,7 +82,19 @@ hc_uffd_state_for_errno(int err)
 		   : HC_CAP_STATE_UNKNOWN;
 }
 
-/* the syscall path; -1 and *reason on failure */
+/* the syscall refused kernel-mode faults with EPERM: is the syscall itself there? */
+static gboolean
+hc_uffd_user_mode_works(void)
+{
+	int fd = (int)syscall(__NR_userfaultfd, UFFD_USER_MODE_ONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return FALSE;
+	close(fd);
+	return TRUE;
+}
+
+/* the syscall path; -1 and *reason when this process got no kernel-mode fd */
 static int
 hc_uffd_open_syscall(HcProbeContext *ctx, char **reason)
 {
@@ -85,6 +103,18 @@ hc_uffd_open_syscall(HcProbeContext *ctx, char **reason)
 
 	if (fd < 0) {
 		*reason = g_strdup_printf("userfaultfd(O_CLOEXEC|O_NONBLOCK): %s", g_strerror(err));
+		if (err == EPERM && hc_uffd_user_mode_works()) {
+			/* the kernel has it; who may use it is uffd.access.qemu-user's question */
+			hc_probe_report_bool(ctx,
+					     "uffd.syscall",
+					     HC_CAP_STATE_SUPPORTED,
+					     TRUE,
+					     "%s (kernel-mode faults need CAP_SYS_PTRACE or "
+					     "vm.unprivileged_userfaultfd = 1); "
+					     "userfaultfd(UFFD_USER_MODE_ONLY): ok",
+					     *reason);
+			return -1;
+		}
 		hc_probe_report_bool(ctx,
 				     "uffd.syscall",
 				     hc_uffd_state_for_errno(err),
