@@ -69,6 +69,60 @@ START_TEST(test_unit_verifies)
 }
 END_TEST
 
+/* the value of the last "KEY=" line of a unit, or "" */
+static char *
+unit_setting(const char *unit, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(unit, "\n", -1);
+	g_autofree char *prefix = g_strconcat(key, "=", NULL);
+	const char *value = "";
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (g_str_has_prefix(lines[i], prefix))
+			value = lines[i] + strlen(prefix);
+	}
+	return g_strdup(value);
+}
+
+/* least privilege: systemd's own exposure rating of the shipped unit, and the settings the
+ * rating does not weigh (which capabilities, which families, the umask) */
+START_TEST(test_unit_exposure)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GRegex) overall =
+	    g_regex_new("Overall exposure level for hostcapd.service: ([0-9.]+)", 0, 0, NULL);
+	g_autoptr(GMatchInfo) match = NULL;
+	g_autofree char *unit_path = build_path("systemd", "hostcapd.service", NULL);
+	g_autofree char *unit = NULL;
+	g_autofree char *score = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+	g_autofree char *caps = NULL;
+	g_autofree char *families = NULL;
+	g_autofree char *umask_value = NULL;
+	g_autofree char *filter = NULL;
+	const char *argv[] = {"systemd-analyze", "security", "--offline=yes", unit_path, NULL};
+	const char *forbidden[] = {"CAP_DAC_READ_SEARCH", "CAP_IPC_LOCK", "CAP_SYS_PTRACE", NULL};
+	int status = -1;
+
+	ck_assert_msg(hc_test_run(argv, &out, &err, &status, &error), "%s", error->message);
+	ck_assert_msg(g_regex_match(overall, out, 0, &match), "no exposure level: %s%s", out, err);
+	score = g_match_info_fetch(match, 1);
+	ck_assert_msg(g_ascii_strtod(score, NULL) <= 2.5, "exposure %s > 2.5:\n%s", score, out);
+
+	ck_assert_msg(g_file_get_contents(unit_path, &unit, NULL, &error), "%s", error->message);
+	caps = unit_setting(unit, "CapabilityBoundingSet");
+	for (guint i = 0; forbidden[i] != NULL; i++)
+		ck_assert_msg(strstr(caps, forbidden[i]) == NULL, "%s in %s", forbidden[i], caps);
+	families = unit_setting(unit, "RestrictAddressFamilies");
+	ck_assert_str_eq(families, "AF_UNIX AF_NETLINK AF_INET");
+	umask_value = unit_setting(unit, "UMask");
+	ck_assert_str_eq(umask_value, "0077");
+	filter = unit_setting(unit, "SystemCallFilter");
+	ck_assert_msg(g_str_has_prefix(filter, "@system-service"), "SystemCallFilter=%s", filter);
+}
+END_TEST
+
 static guint
 nobody_uid(void)
 {
@@ -168,6 +222,7 @@ systemd_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_unit_verifies);
+	tcase_add_test(tc, test_unit_exposure);
 	tcase_add_test(tc, test_bus_policy);
 	tcase_add_test(tc, test_daemon_checks_refresh_caller);
 	suite_add_tcase(s, tc);
