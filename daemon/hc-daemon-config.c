@@ -17,6 +17,7 @@ typedef enum {
 	HC_CONFIG_KIND_UINT64,
 	HC_CONFIG_KIND_NAME, /* user or group name */
 	HC_CONFIG_KIND_PATH, /* absolute file path; "" = off */
+	HC_CONFIG_KIND_BOOL,
 } HcConfigKind;
 
 typedef struct {
@@ -60,6 +61,7 @@ static const HcConfigKey hc_config_keys[] = {
      0,
      0,
      TRUE},
+    {"VfioOpenDevices", HC_CONFIG_KIND_BOOL, G_STRUCT_OFFSET(HcDaemonConfig, vfio_open_devices)},
 };
 
 char **
@@ -176,6 +178,43 @@ hc_config_parse_number(GKeyFile *kf, const HcConfigKey *k, guint64 *out, GError 
 	return g_ascii_string_to_unsigned(text, 10, k->min, k->max, out, error);
 }
 
+/* the spellings systemd units accept, so that both files read alike */
+static const struct {
+	const char *word;
+	gboolean value;
+} hc_config_bool_words[] = {
+    {"yes", TRUE},
+    {"true", TRUE},
+    {"on", TRUE},
+    {"1", TRUE},
+    {"no", FALSE},
+    {"false", FALSE},
+    {"off", FALSE},
+    {"0", FALSE},
+};
+
+static gboolean
+hc_config_parse_bool(GKeyFile *kf, const char *key, gboolean *out, GError **error)
+{
+	g_autofree char *text = g_key_file_get_value(kf, HC_DAEMON_CONFIG_GROUP, key, error);
+
+	if (text == NULL)
+		return FALSE;
+	g_strstrip(text);
+	for (guint i = 0; i < G_N_ELEMENTS(hc_config_bool_words); i++) {
+		if (g_ascii_strcasecmp(text, hc_config_bool_words[i].word) == 0) {
+			*out = hc_config_bool_words[i].value;
+			return TRUE;
+		}
+	}
+	g_set_error(error,
+		    HC_ERROR,
+		    HC_ERROR_INVALID_ARGUMENT,
+		    "'%.32s' is not a boolean (yes or no)",
+		    text);
+	return FALSE;
+}
+
 static gboolean
 hc_config_parse_key(GKeyFile *kf, const HcConfigKey *k, HcDaemonConfig *config, GError **error)
 {
@@ -196,6 +235,8 @@ hc_config_parse_key(GKeyFile *kf, const HcConfigKey *k, HcDaemonConfig *config, 
 			return FALSE;
 		*(guint64 *)field = number;
 		return TRUE;
+	case HC_CONFIG_KIND_BOOL:
+		return hc_config_parse_bool(kf, k->key, field, error);
 	case HC_CONFIG_KIND_NAME:
 	case HC_CONFIG_KIND_PATH:
 	default:
@@ -283,10 +324,12 @@ hc_daemon_config_probe_hash(const HcDaemonConfig *config)
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *disabled = g_strjoinv(",", config->disabled_probes);
 	g_autofree char *text =
-	    g_strdup_printf("DisabledProbes=%s\nProbeTimeoutSec=%u\nQemuUser=%s\n",
+	    g_strdup_printf("DisabledProbes=%s\nProbeTimeoutSec=%u\nQemuUser=%s\n%s",
 			    disabled,
 			    config->probe_timeout_sec,
-			    config->qemu_user);
+			    config->qemu_user,
+			    /* only when set: caches written before the key existed stay valid */
+			    config->vfio_open_devices ? "VfioOpenDevices=yes\n" : "");
 
 	g_checksum_update(sum, (const guchar *)text, -1);
 	return g_strdup_printf("sha256:%s", g_checksum_get_string(sum));

@@ -22,6 +22,7 @@ typedef struct {
 	guint64 history_max_bytes;	/* history.jsonl is trimmed to stay below */
 	char *prometheus_file;		/* "" = no Prometheus textfile export */
 	char *nfd_feature_file;		/* "" = no NFD feature file */
+	gboolean vfio_open_devices;	/* deliberate passes may open vfio groups and devices */
 } HcDaemonConfig;
 
 #define HC_DAEMON_CONFIG_GROUP		       "Daemon"

@@ -67,7 +67,10 @@ struct _HcDaemon {
 	HcDaemonState state;
 
 	HcRefreshQueue *refresh; /* the next pass and who waits for it */
-	HcExporter *exporter;	 /* PrometheusFile=, NfdFeatureFile= */
+	/* start, SIGHUP or Refresh asked for the next pass: only such a pass may open vfio
+	 * groups and devices (VfioOpenDevices=), never one that uevents or /dev changes started */
+	gboolean deliberate_queued;
+	HcExporter *exporter; /* PrometheusFile=, NfdFeatureFile= */
 };
 
 const char *
@@ -298,6 +301,9 @@ hc_daemon_start_queued(HcDaemon *daemon)
 	if (!hc_refresh_queue_is_pending(daemon->refresh) || hc_prober_is_running(daemon->prober))
 		return;
 	probes = hc_refresh_queue_start(daemon->refresh);
+	daemon->engine_opts.open_devices =
+	    daemon->config->vfio_open_devices && daemon->deliberate_queued;
+	daemon->deliberate_queued = FALSE;
 	g_debug("starting a probe pass of %u probes", probes->len);
 	hc_exporter_pass_started(daemon->exporter);
 	if (!hc_prober_start(daemon->prober, probes, &error)) {
@@ -328,12 +334,13 @@ hc_daemon_check_probe_names(const char *const *probes, GError **error)
 	return TRUE;
 }
 
-gboolean
-hc_daemon_refresh(HcDaemon *daemon,
-		  const char *const *probes,
-		  HcRefreshFunc func,
-		  gpointer user_data,
-		  GError **error)
+static gboolean
+hc_daemon_queue(HcDaemon *daemon,
+		const char *const *probes,
+		HcRefreshFunc func,
+		gpointer user_data,
+		gboolean deliberate,
+		GError **error)
 {
 	if (func != NULL && !hc_refresh_queue_check_room(daemon->refresh, error))
 		return FALSE;
@@ -341,8 +348,19 @@ hc_daemon_refresh(HcDaemon *daemon,
 	if (!hc_daemon_check_probe_names(probes, error))
 		return FALSE;
 	hc_refresh_queue_add(daemon->refresh, probes, func, user_data);
+	daemon->deliberate_queued = daemon->deliberate_queued || deliberate;
 	hc_daemon_start_queued(daemon);
 	return TRUE;
+}
+
+gboolean
+hc_daemon_refresh(HcDaemon *daemon,
+		  const char *const *probes,
+		  HcRefreshFunc func,
+		  gpointer user_data,
+		  GError **error)
+{
+	return hc_daemon_queue(daemon, probes, func, user_data, TRUE, error);
 }
 
 static HcCacheKey *
@@ -617,15 +635,38 @@ hc_daemon_on_tick(gpointer user_data)
 	hc_daemon_update_status(user_data);
 }
 
+/* with VfioOpenDevices=, a probe that would open devices in a deliberate pass is left out of
+ * event passes: run without opening it would flip its answers back to sysfs-only ones */
+static GStrv
+hc_daemon_event_probes(HcDaemon *daemon, const char *const *probes)
+{
+	g_autoptr(GStrvBuilder) kept = g_strv_builder_new();
+
+	for (guint i = 0; probes[i] != NULL; i++) {
+		const HcProbeInfo *info = hc_probe_registry_lookup(probes[i]);
+
+		if (daemon->config->vfio_open_devices && info != NULL &&
+		    (info->flags & HC_PROBE_FLAG_OPENS_DEVICES) != 0) {
+			g_debug("not re-probing %s from an event (VfioOpenDevices=yes)", probes[i]);
+			continue;
+		}
+		g_strv_builder_add(kept, probes[i]);
+	}
+	return g_strv_builder_end(kept);
+}
+
 static void
-hc_daemon_on_change(const char *const *probes, const char *why, gpointer user_data)
+hc_daemon_on_change(const char *const *all, const char *why, gpointer user_data)
 {
 	HcDaemon *daemon = user_data;
-	g_autofree char *names = g_strjoinv(" ", (char **)probes);
+	g_auto(GStrv) probes = hc_daemon_event_probes(daemon, all);
+	g_autofree char *names = g_strjoinv(" ", probes);
 	g_autoptr(GError) error = NULL;
 
+	if (probes[0] == NULL)
+		return;
 	g_message("%s: probing %s again", why, names);
-	if (!hc_daemon_refresh(daemon, probes, NULL, NULL, &error))
+	if (!hc_daemon_queue(daemon, (const char *const *)probes, NULL, NULL, FALSE, &error))
 		g_warning("re-probing %s: %s, ignoring", names, error->message);
 }
 

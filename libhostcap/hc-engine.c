@@ -249,6 +249,7 @@ hc_engine_slot_start(HcEngineRun *run, guint index, const HcEngineOptions *opts)
 	slot->deadline_usec =
 	    slot->start_usec + (gint64)slot->timeout_msec * G_TIME_SPAN_MILLISECOND;
 	hc_probe_context_set_deadline(job->ctx, slot->deadline_usec, &run->shared->cancel[index]);
+	hc_probe_context_set_may_open_devices(job->ctx, opts->open_devices);
 
 	thread_name = g_strdup_printf("hc-%s", slot->info->name);
 	thread = g_thread_try_new(thread_name, hc_engine_thread, job, &error);

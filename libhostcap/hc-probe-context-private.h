@@ -27,6 +27,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcProbeContext, hc_probe_context_free)
 void
 hc_probe_context_set_deadline(HcProbeContext *ctx, gint64 deadline_usec, gint *cancel_flag);
 
+/* see hc_probe_context_may_open_devices(); FALSE unless set */
+void
+hc_probe_context_set_may_open_devices(HcProbeContext *ctx, gboolean may_open);
+
 /* ids reported with an invalid id; they were dropped (element-type utf8, borrowed) */
 GPtrArray *
 hc_probe_context_get_dropped_ids(HcProbeContext *ctx);

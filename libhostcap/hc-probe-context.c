@@ -18,6 +18,7 @@ struct _HcProbeContext {
 	const HcProbeInfo *info;
 	char *sysroot;
 	char *qemu_user;
+	gboolean may_open_devices;
 	GStrv data_dirs;
 	gint64 deadline_usec;
 	gint *cancel_flag;
@@ -81,6 +82,18 @@ hc_probe_context_set_deadline(HcProbeContext *ctx, gint64 deadline_usec, gint *c
 {
 	ctx->deadline_usec = deadline_usec;
 	ctx->cancel_flag = cancel_flag;
+}
+
+void
+hc_probe_context_set_may_open_devices(HcProbeContext *ctx, gboolean may_open)
+{
+	ctx->may_open_devices = may_open;
+}
+
+gboolean
+hc_probe_context_may_open_devices(HcProbeContext *ctx)
+{
+	return ctx->may_open_devices;
 }
 
 GPtrArray *

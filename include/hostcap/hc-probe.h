@@ -34,6 +34,9 @@ typedef enum {
 	HC_PROBE_FLAG_CREATES_OBJECTS = 1 << 0,
 	/* reads only files; cheap enough to re-run on every query if wanted */
 	HC_PROBE_FLAG_FILES_ONLY = 1 << 1,
+	/* when allowed (hc_probe_context_may_open_devices), opens devices a VM may hold; the
+	 * daemon then runs it only in deliberate passes, never from an event */
+	HC_PROBE_FLAG_OPENS_DEVICES = 1 << 2,
 } HcProbeFlags;
 
 typedef struct {
@@ -72,6 +75,11 @@ hc_probe_context_get_qemu_user(HcProbeContext *ctx);
  * declarative probe finds probes.d; never NULL (may be empty) */
 const char *const *
 hc_probe_context_get_data_dirs(HcProbeContext *ctx);
+/* whether this run may open device nodes a VM could be using (vfio groups and devices):
+ * only when the administrator asked for it (VfioOpenDevices=) and never in a pass started
+ * by a uevent or a device node change */
+gboolean
+hc_probe_context_may_open_devices(HcProbeContext *ctx);
 /* TRUE once the deadline has passed: long loops should check it and stop */
 gboolean
 hc_probe_context_is_cancelled(HcProbeContext *ctx);

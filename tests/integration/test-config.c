@@ -58,6 +58,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c->admin_group, "hostcapd");
 	ck_assert_uint_eq(c->refresh_limit_per_minute, 10);
 	ck_assert_uint_eq(c->history_max_bytes, 1024 * 1024);
+	ck_assert(!c->vfio_open_devices);
 }
 END_TEST
 
@@ -84,6 +85,8 @@ START_TEST(test_shipped_file_is_the_defaults)
 	ck_assert(strstr(text, "#ProbeTimeoutSec=0\n") != NULL);
 	ck_assert(strstr(text, "#DisabledProbes=\n") != NULL);
 	ck_assert(strstr(text, "#QemuUser=libvirt-qemu\n") != NULL);
+	ck_assert(!shipped->vfio_open_devices);
+	ck_assert(strstr(text, "#VfioOpenDevices=no\n") != NULL);
 }
 END_TEST
 
@@ -93,7 +96,7 @@ START_TEST(test_every_key)
 	g_autoptr(HcDaemonConfig) c =
 	    load_text("# comment\n[Daemon]\nDisabledProbes=tap;vhost\nProbeTimeoutSec=30\n"
 		      "QemuUser=qemu\nAdminGroup=kvm\nRefreshLimitPerMinute=3\n"
-		      "HistoryMaxBytes=65536\n",
+		      "HistoryMaxBytes=65536\nVfioOpenDevices=yes\n",
 		      &error);
 
 	ck_assert_msg(c != NULL, "%s", error != NULL ? error->message : "");
@@ -105,6 +108,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(c->admin_group, "kvm");
 	ck_assert_uint_eq(c->refresh_limit_per_minute, 3);
 	ck_assert_uint_eq(c->history_max_bytes, 65536);
+	ck_assert(c->vfio_open_devices);
 }
 END_TEST
 
@@ -114,7 +118,8 @@ START_TEST(test_bad_values_keep_defaults)
 	g_autoptr(HcDaemonConfig) c =
 	    load_text("[Daemon]\nProbeTimeoutSec=soon\nRefreshLimitPerMinute=-1\n"
 		      "HistoryMaxBytes=12\nQemuUser=a b\nFrobnicate=yes\n"
-		      "DisabledProbes=tap;no-such-probe\nAdminGroup=\n[Other]\nx=1\n",
+		      "DisabledProbes=tap;no-such-probe\nAdminGroup=\nVfioOpenDevices=maybe\n"
+		      "[Other]\nx=1\n",
 		      &error);
 
 	ck_assert_msg(c != NULL, "%s", error != NULL ? error->message : "");
@@ -125,6 +130,7 @@ START_TEST(test_bad_values_keep_defaults)
 	/* the known probe stays disabled despite its misspelt neighbour */
 	ck_assert_uint_eq(g_strv_length(c->disabled_probes), 1);
 	ck_assert_str_eq(c->disabled_probes[0], "tap");
+	ck_assert(!c->vfio_open_devices);
 	/* empty is a valid choice: root only */
 	ck_assert_str_eq(c->admin_group, "");
 }
@@ -160,6 +166,11 @@ START_TEST(test_probe_hash)
 	hc = hc_daemon_config_probe_hash(b);
 	ck_assert_str_ne(ha, hc);
 	ck_assert(g_str_has_prefix(hc, "sha256:"));
+	/* opening vfio devices changes what the vfio probe finds */
+	a->vfio_open_devices = TRUE;
+	g_free(hb);
+	hb = hc_daemon_config_probe_hash(a);
+	ck_assert_str_ne(ha, hb);
 }
 END_TEST
 
