@@ -519,7 +519,8 @@ check_text(const char *text, gsize len, GError **error)
 	return TRUE;
 }
 
-/* the spec: a file (or "-"), or a QEMU command line after "--" */
+/* the spec: a file (or "-": stdin) holding a spec, a domain XML or a QEMU command line, or
+ * a QEMU command line after "--" */
 static char *
 read_spec(HcCtlContext *ctx, char **args, GError **error)
 {
@@ -542,20 +543,21 @@ read_spec(HcCtlContext *ctx, char **args, GError **error)
 		return spec;
 	}
 	if (args[1] == NULL) {
-		g_set_error_literal(
-		    error,
-		    HC_CTL_ERROR,
-		    HC_CTL_ERROR_USAGE,
-		    "check needs a spec: check SPEC.json, or check -- qemu-system-… ARGS…");
+		g_set_error_literal(error,
+				    HC_CTL_ERROR,
+				    HC_CTL_ERROR_USAGE,
+				    "check needs a spec: check SPEC.json|DOMAIN.xml|-, or check -- "
+				    "qemu-system-… ARGS…");
 		return NULL;
 	}
-	if (!hc_ctl_offline_read_input(args[1], HC_LIMIT_SPEC_BYTES, &text, &len, error))
+	if (!hc_ctl_offline_read_input(args[1], HC_LIMIT_INPUT_BYTES, &text, &len, error))
 		return NULL;
 	if (!check_text(text, len, error)) {
 		g_prefix_error(error, "spec %s: ", args[1]);
 		return NULL;
 	}
-	return g_steal_pointer(&text);
+	/* a spec, a libvirt domain XML or a saved QEMU command line, told apart by content */
+	return hc_input_to_spec(hc_input_format_guess(text), text, len, error);
 }
 
 /* another host's snapshot (--target, --source): read and parsed here in both modes, so that

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * CheckBootable and CheckMigration: parse and bound the input, then hand it to the
- * verdict facade (libhostcap/hc-verdict.h). A "no" is a normal reply, never an error.
+ * CheckBootable, CheckMigration and TranslateSpec: parse and bound the input (a spec, or a
+ * domain XML or QEMU command line translated to one, option InputFormat), then hand it to
+ * the verdict facade (libhostcap/hc-verdict.h). A "no" is a normal reply, never an error.
  */
 #include <errno.h>
 
+#include "hc-spec.h"
 #include "hc-verdict.h"
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
@@ -15,25 +17,40 @@
 
 enum {
 	HC_CHECK_MIGRATION_OPTION_SOURCE,
+	HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT,
 	HC_CHECK_MIGRATION_OPTION_LAST,
 };
 
 static const HcBusOptionSpec hc_check_migration_options[] = {
     [HC_CHECK_MIGRATION_OPTION_SOURCE] = {"Source"},
+    [HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT] = {"InputFormat"},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_check_migration_options) == HC_CHECK_MIGRATION_OPTION_LAST);
 
-static int
-hc_bus_check_spec_size(const char *spec_json, sd_bus_error *ret_error)
-{
-	gsize len = strlen(spec_json);
+/* CheckBootable and TranslateSpec take one option: what the input is */
+static const HcBusOptionSpec hc_input_options[] = {{"InputFormat"}};
 
-	if (len > HC_LIMIT_SPEC_BYTES)
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_INVALID_ARGUMENT,
-					 "spec_json: %" G_GSIZE_FORMAT " bytes, at most %d allowed",
-					 len,
-					 HC_LIMIT_SPEC_BYTES);
+/* the spec the input stands for: the input itself, or a domain XML or QEMU command line
+ * translated; @format is the InputFormat option (NULL: a spec) */
+static int
+hc_bus_input_to_spec(const char *input, const char *format, char **spec, sd_bus_error *ret_error)
+{
+	g_autoptr(GError) error = NULL;
+	HcInputFormat f = HC_INPUT_SPEC;
+	gsize len = strlen(input);
+
+	if (format != NULL && !hc_input_format_from_string(format, &f))
+		return hc_bus_error_setf(
+		    ret_error,
+		    HC_ERROR_INVALID_ARGUMENT,
+		    "options.InputFormat: expected spec, domain-xml or qemu-argv, "
+		    "got '%s'",
+		    format);
+	*spec = hc_input_to_spec(f, input, len, &error);
+	if (*spec == NULL) {
+		g_prefix_error(&error, "spec_json: ");
+		return hc_bus_error_set_gerror(ret_error, error);
+	}
 	return 0;
 }
 
@@ -60,18 +77,20 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 	HcBus *bus = userdata;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *report = NULL;
-	const char *spec_json = NULL;
+	g_autofree char *format = NULL;
+	g_autofree char *spec_json = NULL;
+	const char *input = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *snap = NULL;
 	HcVerdict verdict = HC_VERDICT_UNKNOWN;
 	int r;
 
-	r = sd_bus_message_read(m, "s", &spec_json);
+	r = sd_bus_message_read(m, "s", &input);
 	if (r < 0)
 		return r;
-	r = hc_bus_read_options(m, NULL, 0, NULL, ret_error);
+	r = hc_bus_read_options(m, hc_input_options, 1, &format, ret_error);
 	if (r >= 0)
-		r = hc_bus_check_spec_size(spec_json, ret_error);
+		r = hc_bus_input_to_spec(input, format, &spec_json, ret_error);
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &snap, ret_error);
 	if (r >= 0)
@@ -81,6 +100,39 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 	if (!hc_check_bootable(cat, spec_json, strlen(spec_json), snap, &verdict, &report, &error))
 		return hc_bus_error_set_gerror(ret_error, error);
 	return hc_bus_reply_verdict(m, verdict, report);
+}
+
+/* the spec a domain XML or QEMU command line translates to, checked against the catalogue */
+int
+hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	HcBus *bus = userdata;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcSpec) spec = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *format = NULL;
+	g_autofree char *spec_json = NULL;
+	g_autofree char *out = NULL;
+	const char *input = NULL;
+	HcCatalogue *cat = NULL;
+	int r;
+
+	r = sd_bus_message_read(m, "s", &input);
+	if (r < 0)
+		return r;
+	r = hc_bus_read_options(m, hc_input_options, 1, &format, ret_error);
+	if (r >= 0)
+		r = hc_bus_input_to_spec(input, format, &spec_json, ret_error);
+	if (r >= 0)
+		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+	if (r < 0)
+		return r;
+	spec = hc_spec_parse(cat, spec_json, strlen(spec_json), &error);
+	if (spec == NULL)
+		return hc_bus_error_set_gerror(ret_error, error);
+	root = hc_spec_to_json(spec);
+	out = json_to_string(root, FALSE);
+	return sd_bus_reply_method_return(m, "s", out);
 }
 
 /* another host's snapshot handed in by the caller; @what names the argument in errors */
@@ -115,14 +167,15 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 	g_autoptr(HcSnapshot) target = NULL;
 	g_autofree char *report = NULL;
 	char *options[HC_CHECK_MIGRATION_OPTION_LAST] = {NULL};
-	const char *spec_json = NULL;
+	g_autofree char *spec_json = NULL;
+	const char *input = NULL;
 	const char *target_json = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *here = NULL;
 	HcVerdict verdict = HC_VERDICT_UNKNOWN;
 	int r;
 
-	r = sd_bus_message_read(m, "ss", &spec_json, &target_json);
+	r = sd_bus_message_read(m, "ss", &input, &target_json);
 	if (r < 0)
 		return r;
 	r = hc_bus_read_options(m,
@@ -131,7 +184,10 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 				options,
 				ret_error);
 	if (r >= 0)
-		r = hc_bus_check_spec_size(spec_json, ret_error);
+		r = hc_bus_input_to_spec(input,
+					 options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT],
+					 &spec_json,
+					 ret_error);
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &here, ret_error);
 	if (r >= 0)

@@ -431,6 +431,11 @@ static const sd_bus_vtable hc_bus_vtable[] = {
 	SD_BUS_RESULT("s", verdict, "s", report_json),
 	hc_bus_method_check_migration,
 	SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("TranslateSpec",
+			    SD_BUS_ARGS("s", input, "a{sv}", options),
+			    SD_BUS_RESULT("s", spec_json),
+			    hc_bus_method_translate_spec,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
     /* privilege is checked in the handler (root), so that the error is ours */
     SD_BUS_METHOD_WITH_ARGS("Refresh",
 			    SD_BUS_ARGS("as", probes),

@@ -254,6 +254,9 @@ static const HcArgvOption hc_argv_options[] = {
     {"no-hpet", FALSE, NULL},
     {"full-screen", FALSE, NULL},
     {"s", FALSE, NULL},
+    /* what libvirt adds to every command line */
+    {"sandbox", TRUE, NULL},
+    {"no-acpi", FALSE, NULL},
 };
 
 static const HcArgvOption *

@@ -120,4 +120,36 @@ hc_check_baseline(HcCatalogue *cat,
 char *
 hc_qemu_argv_to_spec(const char *const *argv, GError **error);
 
+/* translates a libvirt domain XML (docs/libvirt.md) into a VM spec JSON; errors name the
+ * XML path (/domain/devices/interface[2]/driver/@queues), what is not judged is kept in the
+ * spec as "unevaluated" with its path */
+char *
+hc_domxml_to_spec(const char *xml, gsize len, GError **error);
+
+/* the input formats a check accepts */
+typedef enum {
+	HC_INPUT_SPEC,
+	HC_INPUT_DOMAIN_XML,
+	HC_INPUT_QEMU_ARGV,
+	HC_INPUT_LAST,
+} HcInputFormat;
+
+/* "spec", "domain-xml", "qemu-argv"; FALSE for another name */
+gboolean
+hc_input_format_from_string(const char *name, HcInputFormat *out);
+const char *
+hc_input_format_to_string(HcInputFormat format);
+/* recognised by content: '<' starts a domain XML, '{' a spec, anything else a command line */
+HcInputFormat
+hc_input_format_guess(const char *text);
+/**
+ * hc_input_to_spec:
+ * @text: a spec (returned as it is), a domain XML, or a QEMU command line in shell syntax
+ *	(libvirt's "LC_ALL=C PATH=… /usr/bin/qemu-system-x86_64 …" included)
+ *
+ * Returns: the VM spec JSON; errors are HC_ERROR_INVALID_ARGUMENT
+ */
+char *
+hc_input_to_spec(HcInputFormat format, const char *text, gsize len, GError **error);
+
 G_END_DECLS

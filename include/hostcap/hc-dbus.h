@@ -16,5 +16,7 @@
 /* input limits (DESIGN §8) */
 #define HC_LIMIT_SPEC_BYTES	(64 * 1024)
 #define HC_LIMIT_SNAPSHOT_BYTES (4 * 1024 * 1024)
-#define HC_LIMIT_FEATURES	1024
-#define HC_LIMIT_NESTING	32
+/* a domain XML or a QEMU command line, before translation to a spec */
+#define HC_LIMIT_INPUT_BYTES (256 * 1024)
+#define HC_LIMIT_FEATURES    1024
+#define HC_LIMIT_NESTING     32
