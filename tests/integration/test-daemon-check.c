@@ -288,6 +288,75 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* a manager hands in a domain XML or a QEMU command line instead of a spec: the same
+ * verdict as the spec they translate to, which TranslateSpec gives back */
+#define KVM_DOMAIN                                                                                 \
+	"<domain type='kvm'><name>vm</name><memory unit='MiB'>512</memory><os><type "              \
+	"arch='x86_64' machine='pc-q35-7.2'>hvm</type></os><devices><controller type='usb'/>"      \
+	"<memballoon model='virtio'/></devices></domain>"
+
+START_TEST(test_input_formats)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(JsonParser) parser2 = json_parser_new();
+	g_autoptr(JsonParser) spec_parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	const char *xml_args[] =
+	    {"sa{sv}", KVM_DOMAIN, "1", "InputFormat", "s", "domain-xml", NULL};
+	const char *argv_args[] = {"sa{sv}",
+				   "LC_ALL=C PATH=/usr/bin /usr/bin/qemu-system-x86_64 -machine "
+				   "pc-q35-7.2 -accel kvm -m 512 -nodefaults",
+				   "1",
+				   "InputFormat",
+				   "s",
+				   "qemu-argv",
+				   NULL};
+	const char *translate_args[] =
+	    {"sa{sv}", KVM_DOMAIN, "1", "InputFormat", "s", "domain-xml", NULL};
+	g_autoptr(JsonNode) data = NULL;
+	JsonObject *spec, *features;
+
+	ck_assert_str_eq(check_call("CheckBootable", xml_args, parser), "no");
+	ck_assert_msg(findings_name(parser, "accel.kvm"), "no finding names accel.kvm");
+	ck_assert_str_eq(check_call("CheckBootable", argv_args, parser2), "no");
+	ck_assert_msg(findings_name(parser2, "accel.kvm"), "no finding names accel.kvm");
+
+	data = hc_test_daemon_busctl_call(td,
+					  HC_DBUS_INTERFACE,
+					  "TranslateSpec",
+					  translate_args,
+					  &error);
+	ck_assert_msg(data != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert(
+	    json_parser_load_from_data(spec_parser,
+				       json_array_get_string_element(json_node_get_array(data), 0),
+				       -1,
+				       NULL));
+	spec = json_node_get_object(json_parser_get_root(spec_parser));
+	features = json_object_get_object_member(spec, "features");
+	ck_assert_str_eq(json_object_get_string_member(spec, "machine"), "pc-q35-7.2");
+	ck_assert(json_object_get_boolean_member(features, "accel.kvm"));
+	ck_assert_int_eq(json_object_get_int_member(features, "memory.size_mib"), 512);
+}
+END_TEST
+
+START_TEST(test_bad_input_formats)
+{
+	const char *bad_format[] = {"'x'", "{'InputFormat': <'yaml'>}", NULL};
+	const char *bad_xml[] = {"\"<domain type='kvm'><memory>1</memory><os><type>hvm</type></os>"
+				 "<vcpu>none</vcpu></domain>\"",
+				 "{'InputFormat': <'domain-xml'>}",
+				 NULL};
+	const char *bad_argv[] = {"'qemu -m 4Q'", "''", "{'InputFormat': <'qemu-argv'>}", NULL};
+
+	assert_invalid(HC_DBUS_INTERFACE ".CheckBootable", bad_format, "options.InputFormat");
+	assert_invalid(HC_DBUS_INTERFACE ".TranslateSpec",
+		       bad_xml,
+		       "/domain/vcpu: expected a vCPU count");
+	assert_invalid(HC_DBUS_INTERFACE ".CheckMigration", bad_argv, "-m 4Q");
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -306,6 +375,8 @@ check_suite(void)
 	tcase_add_checked_fixture(empty, setup_empty, teardown);
 	tcase_set_timeout(empty, 120);
 	tcase_add_test(empty, test_not_bootable_without_kvm);
+	tcase_add_test(empty, test_input_formats);
+	tcase_add_test(empty, test_bad_input_formats);
 	suite_add_tcase(s, empty);
 
 	tcase_add_checked_fixture(broken, setup_broken_catalogue, teardown);
