@@ -19,7 +19,7 @@ START_TEST(test_verb_help)
 	g_autoptr(HcCliRun) unknown = hc_cli_run("frobnicate", "--help", NULL);
 
 	ck_assert_int_eq(check->status, 0);
-	ck_assert_ptr_nonnull(strstr(check->out, "check SPEC.json | -- QEMU-ARGV…"));
+	ck_assert_ptr_nonnull(strstr(check->out, "check INPUT | -- QEMU-ARGV…"));
 	ck_assert_ptr_nonnull(strstr(check->out, "--target FILE"));
 	ck_assert_ptr_nonnull(strstr(check->out, "--source FILE"));
 	ck_assert_ptr_null(strstr(check->out, "Commands:"));
