@@ -4,8 +4,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "hostcap/hc-probe.h"
+
 #include "hc-expr.h"
-#include "hc-verdict.h"
+#include "hc-report.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +16,56 @@ G_BEGIN_DECLS
  * type defaults, named platforms and CPU models, loaded from data roots with per-file-name
  * override. Immutable once loaded (the pattern-expression cache is locked).
  */
+
+typedef struct _HcCatalogue HcCatalogue;
+
+/**
+ * hc_catalogue_load:
+ * @dirs: NULL-terminated list of data roots, lowest priority first (e.g.
+ *	{"/usr/share/hostcapd", "/etc/hostcapd", NULL}); each may hold features.d, machines.d,
+ *	platforms.d; a file in a later root overrides the file of the same name in an earlier one
+ *
+ * Loads and validates the whole catalogue; an error names the file and the JSON path.
+ */
+HcCatalogue *
+hc_catalogue_load(const char *const *dirs, GError **error);
+/**
+ * hc_catalogue_load_full:
+ * @known_ids: (nullable): capability ids or dotted prefixes ("cpu.feature.") that probes
+ *	declare; when given, a requirement naming any other capability is a load error
+ *	(HC_ERROR_UNKNOWN_FEATURE naming the file and the id). The daemon passes the registry's
+ *	declared ids plus the prefixes of host-dependent ids.
+ */
+HcCatalogue *
+hc_catalogue_load_full(const char *const *dirs, const char *const *known_ids, GError **error);
+/* the prefixes of ids a probe reports per host object (sizes, devices, features, site
+ * facts), which no descriptor can list in advance */
+extern const char *const hc_catalogue_dynamic_prefixes[];
+/**
+ * hc_catalogue_load_for_probes:
+ * @probes: (array length=n_probes): the probes whose declared ids (hc_probe_info_get_ids)
+ *	requirements may name, e.g. hc_probe_registry
+ *
+ * hc_catalogue_load_full() with those ids plus hc_catalogue_dynamic_prefixes: what the
+ * daemon and the CLI load, so a requirement naming an id no probe reports fails at load time.
+ */
+HcCatalogue *
+hc_catalogue_load_for_probes(const char *const *dirs,
+			     const HcProbeInfo *const *probes,
+			     guint n_probes,
+			     GError **error);
+HcCatalogue *
+hc_catalogue_ref(HcCatalogue *cat);
+void
+hc_catalogue_unref(HcCatalogue *cat);
+/* "sha256:…" over the loaded files' names and contents: part of the cache key */
+const char *
+hc_catalogue_get_hash(HcCatalogue *cat);
+/* the hash the catalogue in @dirs would have, from the files' bytes alone (no parsing):
+ * enough for a cache key, a fraction of the cost of loading */
+char *
+hc_catalogue_hash_files(const char *const *dirs, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCatalogue, hc_catalogue_unref)
 
 typedef enum {
 	HC_FEATURE_TYPE_BOOL,

@@ -13,7 +13,7 @@
 
 #include "hc-evaluator.h"
 #include "hc-json-util.h"
-#include "hc-verdict.h"
+#include "hc-catalogue.h"
 
 /* how many feature names a reason spells out before "and N more" */
 #define HC_CPU_LIST_MAX 12

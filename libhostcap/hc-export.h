@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "hc-verdict.h"
+#include "hc-catalogue.h"
 
 G_BEGIN_DECLS
 

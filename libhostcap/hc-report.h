@@ -5,11 +5,20 @@
 #include <json-glib/json-glib.h>
 
 #include "hostcap/hc-snapshot.h"
-#include "hc-verdict.h"
 
 G_BEGIN_DECLS
 
 /* findings and the report JSON of DESIGN §7 (docs/formats.md "Report") */
+
+typedef enum {
+	HC_VERDICT_YES,
+	HC_VERDICT_NO,
+	HC_VERDICT_UNKNOWN,
+	HC_VERDICT_LAST,
+} HcVerdict;
+
+const char *
+hc_verdict_to_string(HcVerdict verdict);
 
 typedef enum {
 	HC_SEVERITY_ERROR,

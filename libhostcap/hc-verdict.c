@@ -3,6 +3,8 @@
 
 #include "hostcap/hc-error.h"
 
+#include "hc-verdict.h"
+
 #include "hc-baseline.h"
 #include "hc-evaluator.h"
 #include "hc-migration.h"
