@@ -9,6 +9,7 @@
 #include <check.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/wait.h>
 
 #include "hc-baseline.h"
 #include "hc-export.h"
@@ -515,6 +516,107 @@ START_TEST(test_baseline_groups)
 }
 END_TEST
 
+/* ---- the hostcapctl verbs ---- */
+
+/* runs hostcapctl through sh (for the stdin redirection); returns the exit status */
+static int
+run_ctl(const char *args, char **out)
+{
+	g_autofree char *ctl =
+	    g_build_filename(g_getenv("HC_BUILD_DIR"), "cli", "hostcapctl", NULL);
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+	g_autofree char *cmd = g_strdup_printf("cd '%s' && exec '%s' --data-dir '%s' %s",
+					       g_getenv("HC_SOURCE_DIR"),
+					       ctl,
+					       data,
+					       args);
+	const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	g_autoptr(GError) error = NULL;
+	g_autofree char *err = NULL;
+	int status = -1;
+
+	ck_assert_msg(g_spawn_sync(NULL,
+				   (char **)argv,
+				   NULL,
+				   G_SPAWN_DEFAULT,
+				   NULL,
+				   NULL,
+				   out,
+				   &err,
+				   &status,
+				   &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(WIFEXITED(status), "%s: %s", args, err);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_cli_migrations)
+{
+	g_autofree char *dir = g_dir_make_tmp("hc-fleet-cli-XXXXXX", NULL);
+	g_autoptr(HcSnapshot) a = load_fixture("v-deb12-6.1");
+	g_autoptr(HcSnapshot) a2 = twin(a, "hv-a2");
+	g_autoptr(HcSnapshot) b = load_fixture("v-trixie-6.12");
+	HcSnapshot *hosts[] = {a, a2, b};
+	g_autofree char *lines = write_lines(dir, "fleet.jsonl", hosts, 3, NULL);
+	g_autofree char *args =
+	    g_strdup_printf("--json migrations examples/uso-migration.json - < '%s'", lines);
+	g_autofree char *human_args =
+	    g_strdup_printf("migrations examples/uso-migration.json '%s'", dir);
+	g_autofree char *out = NULL;
+	g_autofree char *human = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *pairs;
+
+	/* a VM with QEMU 8.2's defaults cannot go back from the 6.12 host: exit 1 ("no") */
+	ck_assert_int_eq(run_ctl(args, &out), 1);
+	root = json_from_string(out, NULL);
+	ck_assert_msg(root != NULL, "%s", out);
+	ck_assert_int_eq(json_object_get_int_member(json_node_get_object(root), "hosts"), 3);
+	pairs = json_object_get_object_member(json_node_get_object(root), "pairs");
+	ck_assert_int_eq(json_object_get_int_member(pairs, "yes") +
+			     json_object_get_int_member(pairs, "no") +
+			     json_object_get_int_member(pairs, "unknown"),
+			 6);
+	ck_assert_int_ge(json_object_get_int_member(pairs, "no"), 2);
+	/* a directory works the same, and the table says it for a person */
+	ck_assert_int_eq(run_ctl(human_args, &human), 1);
+	ck_assert_msg(strstr(human, "across 3 hosts in 2 groups: no") != NULL, "%s", human);
+	ck_assert_msg(strstr(human, "FROM\\TO") != NULL, "%s", human);
+	ck_assert_msg(strstr(human, "g2 -> g1 (2 host pairs): ") != NULL, "%s", human);
+	g_remove(lines);
+	g_rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_cli_export_formats)
+{
+	g_autofree char *dir = g_dir_make_tmp("hc-fleet-cli-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "hostcapd", NULL);
+	g_autofree char *snap = fixture_path("v-trixie-6.12");
+	g_autofree char *nfd_args =
+	    g_strdup_printf("--snapshot '%s' export --format nfd -o '%s'", snap, path);
+	g_autofree char *prom_args =
+	    g_strdup_printf("--snapshot '%s' export --format prometheus", snap);
+	g_autofree char *bad_args = g_strdup_printf("--snapshot '%s' export --format yaml", snap);
+	g_autofree char *out = NULL;
+	g_autofree char *prom = NULL;
+	g_autofree char *bad = NULL;
+	g_autofree char *text = NULL;
+
+	ck_assert_int_eq(run_ctl(nfd_args, &out), 0);
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	ck_assert(strstr(text, HC_EXPORT_NFD_PREFIX "platform.linux-6.12-class=true\n") != NULL);
+	ck_assert_int_eq(run_ctl(prom_args, &prom), 0);
+	ck_assert(strstr(prom, "hostcapd_platform_satisfied{platform=\"linux-6.12-class\"} 1\n") !=
+		  NULL);
+	/* an unknown format is a usage error */
+	ck_assert_int_eq(run_ctl(bad_args, &bad), 3);
+	g_remove(path);
+	g_rmdir(dir);
+}
+END_TEST
+
 static Suite *
 exports_suite(void)
 {
@@ -530,6 +632,8 @@ exports_suite(void)
 	tcase_add_test(tc, test_fleet_paths);
 	tcase_add_test(tc, test_migrations_match_pairs);
 	tcase_add_test(tc, test_baseline_groups);
+	tcase_add_test(tc, test_cli_migrations);
+	tcase_add_test(tc, test_cli_export_formats);
 	suite_add_tcase(s, tc);
 	return s;
 }
