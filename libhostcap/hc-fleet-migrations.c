@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* the migration matrix of a fleet, computed once per ordered pair of groups */
 
+#include "hostcap/hc-error.h"
+
 #include "hc-fleet.h"
 #include "hc-migration.h"
 
@@ -113,6 +115,14 @@ hc_fleet_migrations(HcCatalogue *cat,
 	HcVerdict worst = HC_VERDICT_YES;
 	JsonNode *node;
 
+	if (groups->len == 0) {
+		json_object_unref(pairs_obj);
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "a fleet needs at least one host snapshot");
+		return NULL;
+	}
 	for (guint a = 0; a < groups->len; a++) {
 		const HcFleetGroup *src = g_ptr_array_index(groups, a);
 		for (guint b = 0; b < groups->len; b++) {
