@@ -90,7 +90,7 @@ build_argv(const HcLiveRig *rig, HcLiveVm *vm, const char *const *props)
 	g_autofree char *mem = g_strdup_printf("%u", rig->memory_mib);
 	g_autofree char *kernel = g_build_filename(rig->guest, "vmlinuz", NULL);
 	g_autofree char *initrd = g_build_filename(rig->guest, "initrd.img", NULL);
-	g_autofree char *qmp = g_strdup_printf("socket,id=qmp,path=%s/qmp.sock", vm->dir);
+	g_autofree char *qmp = g_strdup_printf("unix:%s/qmp.sock", vm->dir);
 	g_autofree char *con = g_strdup_printf("socket,id=con,path=%s/console.sock", vm->dir);
 
 	for (guint i = 0; props != NULL && props[i] != NULL; i++)
@@ -107,7 +107,7 @@ build_argv(const HcLiveRig *rig, HcLiveVm *vm, const char *const *props)
 		 NULL);
 	add_args(argv, "-netdev", "tap,id=n0,script=no,downscript=no,vhost=off", NULL);
 	add_args(argv, "-device", nic->str, NULL);
-	add_args(argv, "-chardev", qmp, "-mon", "chardev=qmp,mode=control", NULL);
+	add_args(argv, "-qmp", qmp, NULL);
 	/* the same serial device on both sides; only a source's is read */
 	if (vm->incoming)
 		add_args(argv, "-serial", "null", "-incoming", "defer", NULL);
