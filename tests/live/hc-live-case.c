@@ -336,7 +336,10 @@ prop_cmp(gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-hc_live_platform_props(HcCatalogue *cat, const char *platform)
+hc_live_platform_props(HcCatalogue *cat,
+		       const char *platform,
+		       const char *machine,
+		       const char *release)
 {
 	const HcPlatform *plat = hc_catalogue_lookup_platform(cat, platform);
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
@@ -352,6 +355,9 @@ hc_live_platform_props(HcCatalogue *cat, const char *platform)
 
 		if (def == NULL || def->qemu == NULL ||
 		    !g_str_has_prefix(def->qemu, HC_LIVE_DEVICE))
+			continue;
+		/* an older release has no such property: its machine data has no default for it */
+		if (hc_catalogue_get_machine_default(cat, machine, release, key) == NULL)
 			continue;
 		v = prop_value(value);
 		g_ptr_array_add(out, g_strdup_printf("%s=%s", hc_feature_property(def, key), v));

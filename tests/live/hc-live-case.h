@@ -55,9 +55,13 @@ hc_live_report_names(const char *report_json, const HcLiveFamily *fam, const cha
 /* the newest platform both hosts satisfy (hostcapd's baseline); NULL with an error if none */
 char *
 hc_live_common_platform(HcCatalogue *cat, HcSnapshot *a, HcSnapshot *b, GError **error);
-/* the virtio-net-pci properties @platform pins ("host_uso=off") */
+/* the virtio-net-pci properties @platform pins ("host_uso=off") that QEMU @release has on
+ * @machine */
 GPtrArray *
-hc_live_platform_props(HcCatalogue *cat, const char *platform);
+hc_live_platform_props(HcCatalogue *cat,
+		       const char *platform,
+		       const char *machine,
+		       const char *release);
 
 /* @base with @over's properties replacing the ones of the same name, then the rest */
 GPtrArray *

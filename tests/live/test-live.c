@@ -255,7 +255,7 @@ check_pins_and_reverse(HcLiveRig *rig,
 
 /* check 3: a platform both hosts satisfy, its properties on both sides */
 static void
-check_platform(HcLiveRig *rig, const HcLiveFamily *fam, HcSnapshot *without)
+check_platform(HcLiveRig *rig, const char *release, const HcLiveFamily *fam, HcSnapshot *without)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *platform = hc_live_common_platform(catalogue, host, without, &error);
@@ -270,7 +270,7 @@ check_platform(HcLiveRig *rig, const HcLiveFamily *fam, HcSnapshot *without)
 	HcVerdict v = HC_VERDICT_LAST;
 
 	ck_assert_msg(platform != NULL, "%s: %s", fam->name, error ? error->message : "");
-	props = hc_live_platform_props(catalogue, platform);
+	props = hc_live_platform_props(catalogue, platform, rig->machine, release);
 	/* the target still runs the family off where the platform leaves it on */
 	there = hc_live_props_merge(props, fam->props);
 	text = props_text(props);
@@ -342,7 +342,7 @@ START_TEST(test_live_family)
 	pins = hc_live_pin_props(report, fam, &error);
 	ck_assert_msg(pins != NULL, "%s: %s: %s", fam->name, error->message, head(report));
 	check_pins_and_reverse(&rig, fam, without, pins, default_spec);
-	check_platform(&rig, fam, without);
+	check_platform(&rig, c->rig->def->qemu_release, fam, without);
 	rm_rf(dir);
 }
 END_TEST
