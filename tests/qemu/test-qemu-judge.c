@@ -49,6 +49,8 @@ static const JudgeCase cases[] = {
     /* SMM: KVM_CAP_X86_SMM */
     {{"-machine", "q35,smm=on", "-accel", "kvm"}},
     {{"-machine", "pc-q35-7.2,smm=off", "-accel", "kvm"}},
+    /* TCG emulates SMM whatever the host: no KVM_CAP_X86_SMM needed */
+    {{"-machine", "pc-q35-7.2,smm=on", "-accel", "tcg"}},
     /* guest RAM against vm.overcommit_memory and the host's memory */
     {{"-machine", "pc-q35-7.2", "-accel", "kvm", "-m", "1024"}},
     {{"-machine", "pc-q35-7.2", "-accel", "kvm", "-m", "64T"}},
