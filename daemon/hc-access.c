@@ -28,8 +28,10 @@ typedef struct {
 	HcAccess *access;
 	sd_bus_message *m;
 	sd_bus_slot *slot;
-	HcAccessFunc func;
+	HcAccessFunc func;	  /* Refresh: the decision */
+	HcAccessUidFunc uid_func; /* other calls: only who it is */
 	gpointer user_data;
+	GDestroyNotify user_data_free; /* for a question dropped unanswered */
 } HcAccessQuery;
 
 struct _HcAccess {
@@ -52,6 +54,8 @@ hc_access_query_free(HcAccessQuery *q)
 {
 	/* unref'ing the slot cancels a question still in flight */
 	sd_bus_slot_unref(q->slot);
+	if (q->user_data_free != NULL && q->user_data != NULL)
+		q->user_data_free(q->user_data);
 	sd_bus_message_unref(q->m);
 	g_free(q);
 }
@@ -302,13 +306,90 @@ hc_access_on_creds(sd_bus_message *reply, void *userdata, sd_bus_error *ret_erro
 			    g_strerror(-r));
 	}
 	if (error == NULL) {
-		(void)hc_access_decide(access, creds, &error);
+		uid_t uid = creds->uid;
+		if (q->func != NULL)
+			(void)hc_access_decide(access, creds, &error);
 		hc_access_remember(access, sender, g_steal_pointer(&creds));
+		creds = NULL;
+		if (q->uid_func != NULL)
+			q->uid_func(q->m, uid, NULL, g_steal_pointer(&q->user_data));
+	} else if (q->uid_func != NULL) {
+		q->uid_func(q->m, (uid_t)-1, error, g_steal_pointer(&q->user_data));
 	}
 	g_clear_pointer(&creds, hc_access_creds_free);
-	q->func(q->m, error, q->user_data);
+	if (q->func != NULL)
+		q->func(q->m, error, q->user_data);
 	g_hash_table_remove(access->queries, q);
 	return 1;
+}
+
+/* asks the bus who sent @m; the query owns @q's user data until it answers */
+static int
+hc_access_ask(HcAccess *access, sd_bus_message *m, HcAccessQuery *q, sd_bus_error *ret_error)
+{
+	int r;
+
+	if (g_hash_table_size(access->queries) >= HC_ACCESS_QUERIES_MAX) {
+		q->user_data_free = NULL;
+		g_free(q);
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_BUSY,
+					 "%u callers are already being identified; retry",
+					 g_hash_table_size(access->queries));
+	}
+	q->access = access;
+	q->m = sd_bus_message_ref(m);
+	/* asked asynchronously: a synchronous call here would hold every other caller's
+	 * message in sd-bus's queue until the bus answers */
+	r = sd_bus_call_method_async(sd_bus_message_get_bus(m),
+				     &q->slot,
+				     "org.freedesktop.DBus",
+				     "/org/freedesktop/DBus",
+				     "org.freedesktop.DBus",
+				     "GetConnectionCredentials",
+				     hc_access_on_creds,
+				     q,
+				     "s",
+				     sd_bus_message_get_sender(m));
+	if (r < 0) {
+		q->user_data_free = NULL;
+		hc_access_query_free(q);
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_ACCESS_DENIED,
+					 "cannot tell who the caller is: %s",
+					 g_strerror(-r));
+	}
+	g_hash_table_add(access->queries, q);
+	return 0;
+}
+
+int
+hc_access_identify(HcAccess *access,
+		   sd_bus_message *m,
+		   HcAccessUidFunc func,
+		   gpointer user_data,
+		   GDestroyNotify user_data_free,
+		   uid_t *uid,
+		   sd_bus_error *ret_error)
+{
+	const char *sender = sd_bus_message_get_sender(m);
+	const HcAccessCreds *creds;
+	HcAccessQuery *q;
+
+	if (sender == NULL)
+		return hc_bus_error_setf(ret_error,
+					 HC_ERROR_ACCESS_DENIED,
+					 "cannot tell who the caller is: not called through a bus");
+	creds = g_hash_table_lookup(access->senders, sender);
+	if (creds != NULL) {
+		*uid = creds->uid;
+		return 1;
+	}
+	q = g_new0(HcAccessQuery, 1);
+	q->uid_func = func;
+	q->user_data = user_data;
+	q->user_data_free = user_data_free;
+	return hc_access_ask(access, m, q, ret_error);
 }
 
 int
@@ -322,7 +403,6 @@ hc_access_check_refresh(HcAccess *access,
 	const HcAccessCreds *creds;
 	g_autoptr(GError) error = NULL;
 	HcAccessQuery *q;
-	int r;
 
 	if (sender == NULL)
 		return hc_bus_error_setf(ret_error,
@@ -335,35 +415,8 @@ hc_access_check_refresh(HcAccess *access,
 			return hc_bus_error_set_gerror(ret_error, error);
 		return 1;
 	}
-	if (g_hash_table_size(access->queries) >= HC_ACCESS_QUERIES_MAX)
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_BUSY,
-					 "%u Refresh callers are already being identified; retry",
-					 g_hash_table_size(access->queries));
-	/* asked asynchronously: a synchronous call here would hold every other caller's
-	 * message in sd-bus's queue until the bus answers */
 	q = g_new0(HcAccessQuery, 1);
-	q->access = access;
-	q->m = sd_bus_message_ref(m);
 	q->func = func;
 	q->user_data = user_data;
-	r = sd_bus_call_method_async(sd_bus_message_get_bus(m),
-				     &q->slot,
-				     "org.freedesktop.DBus",
-				     "/org/freedesktop/DBus",
-				     "org.freedesktop.DBus",
-				     "GetConnectionCredentials",
-				     hc_access_on_creds,
-				     q,
-				     "s",
-				     sender);
-	if (r < 0) {
-		hc_access_query_free(q);
-		return hc_bus_error_setf(ret_error,
-					 HC_ERROR_ACCESS_DENIED,
-					 "cannot tell who the caller is: %s",
-					 g_strerror(-r));
-	}
-	g_hash_table_add(access->queries, q);
-	return 0;
+	return hc_access_ask(access, m, q, ret_error);
 }

@@ -54,4 +54,28 @@ hc_access_check_refresh(HcAccess *access,
 			gpointer user_data,
 			sd_bus_error *ret_error);
 
+/* who sent a call (any method): @error NULL = @uid is the caller's user; @user_data is
+ * handed over (the callee frees it) */
+typedef void (*HcAccessUidFunc)(sd_bus_message *m,
+				uid_t uid,
+				const GError *error,
+				gpointer user_data);
+
+/**
+ * hc_access_identify:
+ *
+ * The caller's user id without blocking the loop, from the same memory of senders as the
+ * Refresh check. Returns: 1 = known now, in @uid (@user_data untouched); 0 = asking, @func
+ * gets @user_data (or @user_data_free frees it if @access goes first); a negative errno with
+ * @ret_error = refused now (@user_data untouched).
+ */
+int
+hc_access_identify(HcAccess *access,
+		   sd_bus_message *m,
+		   HcAccessUidFunc func,
+		   gpointer user_data,
+		   GDestroyNotify user_data_free,
+		   uid_t *uid,
+		   sd_bus_error *ret_error);
+
 G_END_DECLS

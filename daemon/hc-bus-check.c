@@ -3,6 +3,8 @@
  * CheckBootable, CheckMigration and TranslateSpec: parse and bound the input (a spec, or a
  * domain XML or QEMU command line translated to one, option InputFormat), then hand it to
  * the verdict facade (libhostcap/hc-verdict.h). A "no" is a normal reply, never an error.
+ * The checks themselves run on the check pool (hc-check-pool.h): its worker parses the
+ * caller's snapshots and evaluates, the reply is sent from the loop thread.
  */
 #include <errno.h>
 
@@ -11,9 +13,11 @@
 #include "hostcap/hc-dbus.h"
 #include "hostcap/hc-error.h"
 
+#include "hc-access.h"
 #include "hc-bus-error.h"
 #include "hc-bus-options.h"
 #include "hc-bus.h"
+#include "hc-check-pool.h"
 
 enum {
 	HC_CHECK_MIGRATION_OPTION_SOURCE,
@@ -54,11 +58,36 @@ hc_bus_input_to_spec(const char *input, const char *format, char **spec, sd_bus_
 	return 0;
 }
 
-static int
-hc_bus_reply_verdict(sd_bus_message *m, HcVerdict verdict, const char *report_json)
+/* a report larger than this is refused: quoted values are already cut, so only a spec
+ * built to blow the reply up gets here */
+#define HC_BUS_CHECK_REPORT_MAX (4 * 1024 * 1024)
+
+/* one check, carried from the loop thread to a worker and back */
+typedef struct {
+	HcCatalogue *cat;
+	HcSnapshot *here;
+	gboolean migration;
+	char *spec_json;	 /* the spec, translated from the input if need be */
+	const char *target_json; /* "" = this host */
+	char *source_json;	 /* options.Source, NULL = this host */
+	/* the result */
+	HcVerdict verdict;
+	char *report;
+	GError *error;
+} HcBusCheck;
+
+static void
+hc_bus_check_free(HcBusCheck *check)
 {
-	return sd_bus_reply_method_return(m, "ss", hc_verdict_to_string(verdict), report_json);
+	g_clear_pointer(&check->cat, hc_catalogue_unref);
+	g_clear_pointer(&check->here, hc_snapshot_unref);
+	g_free(check->spec_json);
+	g_free(check->source_json);
+	g_free(check->report);
+	g_clear_error(&check->error);
+	g_free(check);
 }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcBusCheck, hc_bus_check_free)
 
 static int
 hc_bus_get_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error)
@@ -71,18 +100,211 @@ hc_bus_get_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error)
 	return 0;
 }
 
+/* another host's snapshot handed in by the caller; @what names the argument in errors */
+static HcSnapshot *
+hc_bus_parse_snapshot(const char *json, const char *what, GError **error)
+{
+	gsize len = strlen(json);
+	HcSnapshot *snap;
+
+	if (len > HC_LIMIT_SNAPSHOT_BYTES) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "%s: %" G_GSIZE_FORMAT " bytes, at most %d allowed",
+			    what,
+			    len,
+			    HC_LIMIT_SNAPSHOT_BYTES);
+		return NULL;
+	}
+	snap = hc_snapshot_from_json(json, len, error);
+	if (snap == NULL)
+		g_prefix_error(error, "%s: ", what);
+	return snap;
+}
+
+/* worker thread: parsing the caller's snapshots is most of the cost, so it is done here */
+static gboolean
+hc_bus_check_evaluate(HcBusCheck *check, GError **error)
+{
+	g_autoptr(HcSnapshot) source = NULL;
+	g_autoptr(HcSnapshot) target = NULL;
+	gsize spec_len = strlen(check->spec_json);
+
+	if (!check->migration)
+		return hc_check_bootable(check->cat,
+					 check->spec_json,
+					 spec_len,
+					 check->here,
+					 &check->verdict,
+					 &check->report,
+					 error);
+	if (check->source_json != NULL) {
+		source = hc_bus_parse_snapshot(check->source_json, "options.Source", error);
+		if (source == NULL)
+			return FALSE;
+	}
+	if (check->target_json[0] != '\0') {
+		target = hc_bus_parse_snapshot(check->target_json, "target_snapshot_json", error);
+		if (target == NULL)
+			return FALSE;
+	}
+	/* the source is this host unless Source says otherwise; an empty target is this host */
+	return hc_check_migration(check->cat,
+				  check->spec_json,
+				  spec_len,
+				  source != NULL ? source : check->here,
+				  target != NULL ? target : check->here,
+				  &check->verdict,
+				  &check->report,
+				  error);
+}
+
+static void
+hc_bus_check_run(gpointer data)
+{
+	HcBusCheck *check = data;
+	gsize len;
+
+	if (!hc_bus_check_evaluate(check, &check->error))
+		return;
+	len = strlen(check->report);
+	if (len > HC_BUS_CHECK_REPORT_MAX) {
+		g_clear_pointer(&check->report, g_free);
+		g_set_error(&check->error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "the report would be %" G_GSIZE_FORMAT " bytes, over the limit of %d",
+			    len,
+			    HC_BUS_CHECK_REPORT_MAX);
+	}
+}
+
+/* loop thread */
+static void
+hc_bus_check_done(sd_bus_message *m, gpointer data)
+{
+	HcBusCheck *check = data;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r;
+
+	if (check->error != NULL) {
+		r = hc_bus_error_set_gerror(&e, check->error);
+		r = sd_bus_reply_method_errno(m, r, &e);
+	} else {
+		r = sd_bus_reply_method_return(m,
+					       "ss",
+					       hc_verdict_to_string(check->verdict),
+					       check->report);
+	}
+	sd_bus_error_free(&e);
+	if (r < 0)
+		g_debug("replying to a check: %s, ignoring", g_strerror(-r));
+}
+
+static int
+hc_bus_check_submit(HcBus *bus, sd_bus_message *m, uid_t uid, HcBusCheck *check, sd_bus_error *e)
+{
+	gsize bytes = strlen(check->spec_json) + strlen(check->target_json) +
+		      (check->source_json != NULL ? strlen(check->source_json) : 0);
+
+	return hc_check_pool_submit(hc_daemon_get_check_pool(hc_bus_get_daemon(bus)),
+				    m,
+				    uid,
+				    bytes,
+				    hc_bus_check_run,
+				    hc_bus_check_done,
+				    check,
+				    (GDestroyNotify)hc_bus_check_free,
+				    e);
+}
+
+typedef struct {
+	HcBus *bus;
+	HcBusCheck *check;
+} HcBusCheckWait;
+
+static void
+hc_bus_check_wait_free(HcBusCheckWait *wait)
+{
+	g_clear_pointer(&wait->check, hc_bus_check_free);
+	g_free(wait);
+}
+
+/* the bus said who called: queue the check, or answer the refusal */
+static void
+hc_bus_check_on_uid(sd_bus_message *m, uid_t uid, const GError *error, gpointer user_data)
+{
+	HcBusCheckWait *wait = user_data;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r;
+
+	if (error != NULL) {
+		r = hc_bus_error_set_gerror(&e, error);
+	} else {
+		r = hc_bus_check_submit(wait->bus, m, uid, wait->check, &e);
+		if (r >= 0)
+			wait->check = NULL;
+	}
+	if (r < 0)
+		(void)sd_bus_reply_method_errno(m, r, &e);
+	sd_bus_error_free(&e);
+	hc_bus_check_wait_free(wait);
+}
+
+/* after the arguments are judged: who is calling (asynchronously the first time), then
+ * the pool; the reply is sent when the worker is done */
+static int
+hc_bus_check_start(HcBus *bus, sd_bus_message *m, HcBusCheck *check, sd_bus_error *ret_error)
+{
+	g_autoptr(HcBusCheck) owned = check;
+	HcBusCheckWait *wait = g_new0(HcBusCheckWait, 1);
+	uid_t uid = (uid_t)-1;
+	int r;
+
+	wait->bus = bus;
+	r = hc_access_identify(hc_daemon_get_access(hc_bus_get_daemon(bus)),
+			       m,
+			       hc_bus_check_on_uid,
+			       wait,
+			       (GDestroyNotify)hc_bus_check_wait_free,
+			       &uid,
+			       ret_error);
+	if (r == 0) {
+		wait->check = g_steal_pointer(&owned);
+		return 1;
+	}
+	g_free(wait);
+	if (r < 0)
+		return r;
+	r = hc_bus_check_submit(bus, m, uid, owned, ret_error);
+	if (r < 0)
+		return r;
+	g_steal_pointer(&owned);
+	return 1;
+}
+
+static HcBusCheck *
+hc_bus_check_new(HcCatalogue *cat, HcSnapshot *here, char *spec_json)
+{
+	HcBusCheck *check = g_new0(HcBusCheck, 1);
+
+	check->cat = hc_catalogue_ref(cat);
+	check->here = hc_snapshot_ref(here);
+	check->spec_json = spec_json;
+	check->target_json = "";
+	return check;
+}
+
 int
 hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
 	HcBus *bus = userdata;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *report = NULL;
 	g_autofree char *format = NULL;
 	g_autofree char *spec_json = NULL;
 	const char *input = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *snap = NULL;
-	HcVerdict verdict = HC_VERDICT_UNKNOWN;
 	int r;
 
 	r = sd_bus_message_read(m, "s", &input);
@@ -97,9 +319,10 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 		r = hc_bus_get_catalogue(bus, &cat, ret_error);
 	if (r < 0)
 		return r;
-	if (!hc_check_bootable(cat, spec_json, strlen(spec_json), snap, &verdict, &report, &error))
-		return hc_bus_error_set_gerror(ret_error, error);
-	return hc_bus_reply_verdict(m, verdict, report);
+	return hc_bus_check_start(bus,
+				  m,
+				  hc_bus_check_new(cat, snap, g_steal_pointer(&spec_json)),
+				  ret_error);
 }
 
 /* the spec a domain XML or QEMU command line translates to, checked against the catalogue */
@@ -135,44 +358,17 @@ hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *re
 	return sd_bus_reply_method_return(m, "s", out);
 }
 
-/* another host's snapshot handed in by the caller; @what names the argument in errors */
-static HcSnapshot *
-hc_bus_parse_snapshot(const char *json, const char *what, GError **error)
-{
-	gsize len = strlen(json);
-	HcSnapshot *snap;
-
-	if (len > HC_LIMIT_SNAPSHOT_BYTES) {
-		g_set_error(error,
-			    HC_ERROR,
-			    HC_ERROR_INVALID_ARGUMENT,
-			    "%s: %" G_GSIZE_FORMAT " bytes, at most %d allowed",
-			    what,
-			    len,
-			    HC_LIMIT_SNAPSHOT_BYTES);
-		return NULL;
-	}
-	snap = hc_snapshot_from_json(json, len, error);
-	if (snap == NULL)
-		g_prefix_error(error, "%s: ", what);
-	return snap;
-}
-
 int
 hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
 	HcBus *bus = userdata;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(HcSnapshot) source = NULL;
-	g_autoptr(HcSnapshot) target = NULL;
-	g_autofree char *report = NULL;
 	char *options[HC_CHECK_MIGRATION_OPTION_LAST] = {NULL};
 	g_autofree char *spec_json = NULL;
 	const char *input = NULL;
 	const char *target_json = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *here = NULL;
-	HcVerdict verdict = HC_VERDICT_UNKNOWN;
+	HcBusCheck *check;
 	int r;
 
 	r = sd_bus_message_read(m, "ss", &input, &target_json);
@@ -192,31 +388,15 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 		r = hc_bus_require_snapshot(bus, &here, ret_error);
 	if (r >= 0)
 		r = hc_bus_get_catalogue(bus, &cat, ret_error);
-	if (r >= 0 && options[HC_CHECK_MIGRATION_OPTION_SOURCE] != NULL) {
-		source = hc_bus_parse_snapshot(options[HC_CHECK_MIGRATION_OPTION_SOURCE],
-					       "options.Source",
-					       &error);
-		if (source == NULL)
-			r = hc_bus_error_set_gerror(ret_error, error);
-	}
-	if (r >= 0 && target_json[0] != '\0') {
-		target = hc_bus_parse_snapshot(target_json, "target_snapshot_json", &error);
-		if (target == NULL)
-			r = hc_bus_error_set_gerror(ret_error, error);
-	}
-	for (guint i = 0; i < HC_CHECK_MIGRATION_OPTION_LAST; i++)
-		g_free(options[i]);
-	if (r < 0)
+	g_free(options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT]);
+	if (r < 0) {
+		g_free(options[HC_CHECK_MIGRATION_OPTION_SOURCE]);
 		return r;
-	/* the source is this host unless Source says otherwise; an empty target is this host */
-	if (!hc_check_migration(cat,
-				spec_json,
-				strlen(spec_json),
-				source != NULL ? source : here,
-				target != NULL ? target : here,
-				&verdict,
-				&report,
-				&error))
-		return hc_bus_error_set_gerror(ret_error, error);
-	return hc_bus_reply_verdict(m, verdict, report);
+	}
+	/* the parsing of the caller's snapshots is left to the worker */
+	check = hc_bus_check_new(cat, here, g_steal_pointer(&spec_json));
+	check->migration = TRUE;
+	check->target_json = target_json;
+	check->source_json = options[HC_CHECK_MIGRATION_OPTION_SOURCE];
+	return hc_bus_check_start(bus, m, check, ret_error);
 }

@@ -62,6 +62,12 @@ static const HcConfigKey hc_config_keys[] = {
      0,
      TRUE},
     {"VfioOpenDevices", HC_CONFIG_KIND_BOOL, G_STRUCT_OFFSET(HcDaemonConfig, vfio_open_devices)},
+    {"CheckWorkers", HC_CONFIG_KIND_UINT, G_STRUCT_OFFSET(HcDaemonConfig, check_workers), 1, 64},
+    {"ChecksPerUser",
+     HC_CONFIG_KIND_UINT,
+     G_STRUCT_OFFSET(HcDaemonConfig, checks_per_user),
+     0,
+     1024},
 };
 
 char **
@@ -86,6 +92,8 @@ hc_daemon_config_new(void)
 	config->history_max_bytes = HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES;
 	config->prometheus_file = g_strdup("");
 	config->nfd_feature_file = g_strdup("");
+	config->check_workers = HC_DAEMON_CONFIG_DEFAULT_CHECK_WORKERS;
+	config->checks_per_user = HC_DAEMON_CONFIG_DEFAULT_CHECKS_PER_USER;
 	return config;
 }
 

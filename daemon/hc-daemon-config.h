@@ -23,13 +23,18 @@ typedef struct {
 	char *prometheus_file;		/* "" = no Prometheus textfile export */
 	char *nfd_feature_file;		/* "" = no NFD feature file */
 	gboolean vfio_open_devices;	/* deliberate passes may open vfio groups and devices */
+	guint check_workers;		/* threads for CheckBootable/CheckMigration */
+	guint checks_per_user;		/* checks in flight per caller uid; 0 = no limit */
 } HcDaemonConfig;
 
-#define HC_DAEMON_CONFIG_GROUP		       "Daemon"
-#define HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP   "hostcapd"
-#define HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT 10
-#define HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES (1024 * 1024)
-#define HC_DAEMON_CONFIG_MIN_HISTORY_BYTES     4096
+#define HC_DAEMON_CONFIG_GROUP			 "Daemon"
+#define HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP	 "hostcapd"
+#define HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT	 10
+#define HC_DAEMON_CONFIG_DEFAULT_HISTORY_BYTES	 (1024 * 1024)
+#define HC_DAEMON_CONFIG_MIN_HISTORY_BYTES	 4096
+#define HC_DAEMON_CONFIG_DEFAULT_CHECK_WORKERS	 2
+#define HC_DAEMON_CONFIG_DEFAULT_CHECKS_PER_USER 2
+#define HC_DAEMON_CONFIG_DEFAULT_EVENT_INTERVAL	 5
 
 /* the built-in defaults; QemuUser is libvirt-qemu when that user exists, else root */
 HcDaemonConfig *

@@ -8,6 +8,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-access.h"
+#include "hc-check-pool.h"
 #include "hc-bus.h"
 #include "hc-cache.h"
 #include "hc-catalogue-loader.h"
@@ -71,6 +72,7 @@ struct _HcDaemon {
 	 * groups and devices (VfioOpenDevices=), never one that uevents or /dev changes started */
 	gboolean deliberate_queued;
 	HcExporter *exporter; /* PrometheusFile=, NfdFeatureFile= */
+	HcCheckPool *checks;  /* CheckBootable/CheckMigration off the loop thread */
 };
 
 const char *
@@ -143,6 +145,10 @@ hc_daemon_load_config(HcDaemon *daemon)
 	daemon->engine_opts.qemu_user = config->qemu_user;
 	daemon->engine_opts.default_timeout_msec = config->probe_timeout_sec * 1000;
 	hc_access_set_policy(daemon->access, config->admin_group, config->refresh_limit_per_minute);
+	if (daemon->checks != NULL)
+		hc_check_pool_set_limits(daemon->checks,
+					 config->check_workers,
+					 config->checks_per_user);
 }
 
 HcDaemon *
@@ -178,6 +184,12 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "sd_event_new: %s", g_strerror(-r));
 		return NULL;
 	}
+	daemon->checks = hc_check_pool_new(daemon->event, error);
+	if (daemon->checks == NULL)
+		return NULL;
+	hc_check_pool_set_limits(daemon->checks,
+				 daemon->config->check_workers,
+				 daemon->config->checks_per_user);
 	daemon->catalogue =
 	    hc_catalogue_loader_new(daemon->event, (const char *const *)daemon->data_dirs);
 	daemon->prober =
@@ -194,6 +206,8 @@ hc_daemon_free(HcDaemon *daemon)
 	hc_refresh_queue_free(daemon->refresh);
 	daemon->refresh = NULL;
 	g_clear_pointer(&daemon->exporter, hc_exporter_free);
+	/* running checks are waited for; they hold references, not the daemon */
+	g_clear_pointer(&daemon->checks, hc_check_pool_free);
 	g_clear_pointer(&daemon->bus, hc_bus_free);
 	g_clear_pointer(&daemon->prober, hc_prober_free);
 	g_clear_pointer(&daemon->uevent, hc_uevent_free);
@@ -246,6 +260,12 @@ HcAccess *
 hc_daemon_get_access(HcDaemon *daemon)
 {
 	return daemon->access;
+}
+
+HcCheckPool *
+hc_daemon_get_check_pool(HcDaemon *daemon)
+{
+	return daemon->checks;
 }
 
 HcCatalogue *

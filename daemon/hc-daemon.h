@@ -72,6 +72,9 @@ hc_daemon_get_n_probes(HcDaemon *daemon);
 typedef struct _HcAccess HcAccess;
 HcAccess *
 hc_daemon_get_access(HcDaemon *daemon);
+/* the worker pool of the Check methods (hc-check-pool.h) */
+struct _HcCheckPool *
+hc_daemon_get_check_pool(HcDaemon *daemon);
 /* borrowed; NULL with the load error (names the file) when the catalogue did not load */
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error);

@@ -80,9 +80,14 @@ hc_describe_caps(HcSnapshot *host, GPtrArray *ids)
 		if (cap->value != NULL &&
 		    !g_variant_is_of_type(cap->value, G_VARIANT_TYPE_BOOLEAN)) {
 			g_autofree char *v = hc_capability_value_to_string(cap);
-			g_string_append_printf(out, " = %s", v);
+			g_autofree char *v_cut = hc_str_cut(v, HC_QUOTE_MAX);
+			g_string_append_printf(out, " = %s", v_cut);
 		}
-		g_string_append_printf(out, " (%s)", cap->reason);
+		{
+			/* a hostile snapshot's reason is quoted as a prefix only */
+			g_autofree char *reason = hc_str_cut(cap->reason, HC_QUOTE_MAX);
+			g_string_append_printf(out, " (%s)", reason);
+		}
 	}
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }

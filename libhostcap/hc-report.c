@@ -3,6 +3,10 @@
 
 #include "hc-json-util.h"
 #include "hc-report.h"
+#include "hc-strutil.h"
+
+/* list values quoted in a report: the head, then how many more */
+#define HC_REPORT_LIST_MAX 32
 
 static const char *const hc_severity_names[] = {"error", "warning", "info"};
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_severity_names) == HC_SEVERITY_LAST);
@@ -69,12 +73,23 @@ hc_variant_to_json(GVariant *value)
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT64)) {
 		json_node_set_int(node, g_variant_get_int64(value));
 	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-		json_node_set_string(node, g_variant_get_string(value, NULL));
+		g_autofree char *cut = hc_str_cut(g_variant_get_string(value, NULL), HC_QUOTE_MAX);
+		json_node_set_string(node, cut);
 	} else {
-		g_autofree const char **strv = g_variant_get_strv(value, NULL);
+		gsize n = 0;
+		g_autofree const char **strv = g_variant_get_strv(value, &n);
 		JsonArray *arr = json_array_new();
-		for (guint i = 0; strv[i] != NULL; i++)
-			json_array_add_string_element(arr, strv[i]);
+		/* a list of 380,000 entries made a 12 MB reply: quote the head and count the rest
+		 */
+		for (gsize i = 0; i < n && i < HC_REPORT_LIST_MAX; i++) {
+			g_autofree char *cut = hc_str_cut(strv[i], HC_QUOTE_MAX);
+			json_array_add_string_element(arr, cut);
+		}
+		if (n > HC_REPORT_LIST_MAX) {
+			g_autofree char *more =
+			    g_strdup_printf("… %" G_GSIZE_FORMAT " more", n - HC_REPORT_LIST_MAX);
+			json_array_add_string_element(arr, more);
+		}
 		json_node_init_array(node, arr);
 		json_array_unref(arr);
 	}
@@ -97,7 +112,8 @@ hc_finding_add_capability(HcFinding *finding, HcSnapshot *snap, const char *id, 
 		json_object_set_string_member(obj, "state", hc_cap_state_to_string(cap->state));
 		if (cap->value != NULL)
 			json_object_set_member(obj, "value", hc_variant_to_json(cap->value));
-		json_object_set_string_member(obj, "reason", cap->reason);
+		g_autofree char *reason = hc_str_cut(cap->reason, HC_QUOTE_MAX);
+		json_object_set_string_member(obj, "reason", reason);
 	}
 	if (host != NULL)
 		json_object_set_string_member(obj, "host", host);

@@ -44,6 +44,10 @@ hc_did_you_mean(const char *word, GPtrArray *candidates)
 	/* a third of the word, at least 2: catches typos, not different words */
 	guint limit = MAX(2, (guint)strlen(word) / 3);
 
+	/* the distance costs length × length per candidate: a 64 KiB name is no typo */
+	if (strlen(word) > HC_DID_YOU_MEAN_MAX)
+		return NULL;
+
 	for (guint i = 0; i < candidates->len; i++) {
 		const char *cand = g_ptr_array_index(candidates, i);
 		guint d = hc_edit_distance(word, cand);
@@ -53,6 +57,19 @@ hc_did_you_mean(const char *word, GPtrArray *candidates)
 		}
 	}
 	return best_dist <= limit ? best : NULL;
+}
+
+char *
+hc_str_cut(const char *s, guint max_chars)
+{
+	const char *end;
+
+	if (s == NULL)
+		return g_strdup("");
+	if (g_utf8_strlen(s, (gssize)max_chars * 4 + 4) <= (glong)max_chars)
+		return g_strdup(s);
+	end = g_utf8_offset_to_pointer(s, max_chars);
+	return g_strdup_printf("%.*s… (%" G_GSIZE_FORMAT " bytes)", (int)(end - s), s, strlen(s));
 }
 
 static gboolean

@@ -20,6 +20,15 @@ const char *
 hc_did_you_mean(const char *word, GPtrArray *candidates);
 
 /* @s as a JSON string literal, quotes included */
+/* names longer than this get no suggestion */
+#define HC_DID_YOU_MEAN_MAX 128
+/* values and reasons quoted in reports and errors are cut to this many characters */
+#define HC_QUOTE_MAX 200
+
+/* @s cut to @max_chars characters, with "… (N bytes)" when cut; valid UTF-8 in */
+char *
+hc_str_cut(const char *s, guint max_chars);
+
 char *
 hc_json_quote(const char *s);
 

@@ -324,7 +324,11 @@ hc_test_daemon_start(HcTestDaemon *td, const char *const *extra_args, GError **e
 	}
 	g_ptr_array_add(argv, g_build_filename(build_dir, "daemon", "hostcapd", NULL));
 	g_ptr_array_add(argv, g_strdup_printf("--address=%s", td->address));
+	/* every directory the daemon writes or reads settings from is the test's own; extra
+	 * arguments come later and win */
 	g_ptr_array_add(argv, g_strdup_printf("--cache-dir=%s/cache", td->tmpdir));
+	g_ptr_array_add(argv, g_strdup_printf("--state-dir=%s/state", td->tmpdir));
+	g_ptr_array_add(argv, g_strdup_printf("--config=%s/none.conf", td->tmpdir));
 	g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s/data", source_dir));
 	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup(extra_args[i]));
