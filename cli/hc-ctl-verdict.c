@@ -528,6 +528,7 @@ read_spec(HcCtlContext *ctx, char **args, GError **error)
 	gsize len = 0;
 
 	if (ctx->tail_argv != NULL && ctx->tail_argv[0] != NULL) {
+		g_autoptr(HcCatalogue) cat = NULL;
 		char *spec;
 		if (args[1] != NULL) {
 			g_set_error_literal(error,
@@ -537,7 +538,11 @@ read_spec(HcCtlContext *ctx, char **args, GError **error)
 					    "'--', not both");
 			return NULL;
 		}
-		spec = hc_qemu_argv_to_spec((const char *const *)ctx->tail_argv, error);
+		/* device properties are read through the catalogue's "qemu" fields */
+		cat = hc_ctl_context_load_catalogue(ctx, error);
+		if (cat == NULL)
+			return NULL;
+		spec = hc_qemu_argv_to_spec(cat, (const char *const *)ctx->tail_argv, error);
 		if (spec == NULL)
 			g_prefix_error(error, "QEMU command line: ");
 		return spec;

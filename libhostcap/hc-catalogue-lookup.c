@@ -130,6 +130,24 @@ hc_catalogue_list_features(HcCatalogue *cat)
 	return hc_sorted_values(cat->features, hc_feature_cmp);
 }
 
+const HcFeatureDef *
+hc_catalogue_lookup_qemu_property(HcCatalogue *cat, const char *qemu)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cat->lock);
+
+	if (cat->by_qemu == NULL) {
+		g_autoptr(GPtrArray) defs = hc_sorted_values(cat->features, hc_feature_cmp);
+		cat->by_qemu = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < defs->len; i++) {
+			HcFeatureDef *def = g_ptr_array_index(defs, i);
+			if (def->qemu != NULL && !def->is_pattern &&
+			    !g_hash_table_contains(cat->by_qemu, def->qemu))
+				g_hash_table_insert(cat->by_qemu, def->qemu, def);
+		}
+	}
+	return g_hash_table_lookup(cat->by_qemu, qemu);
+}
+
 GPtrArray *
 hc_catalogue_get_group(HcCatalogue *cat, const char *group)
 {

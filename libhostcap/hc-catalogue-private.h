@@ -14,9 +14,10 @@ struct _HcCatalogue {
 	GHashTable *platforms; /* name → HcPlatform */
 	GHashTable *cpu_models;
 	char *hash;
-	GMutex lock;	       /* guards instances and model_list */
+	GMutex lock;	       /* guards instances, model_list and by_qemu */
 	GHashTable *instances; /* feature id → HcExpr, for pattern features */
 	GPtrArray *model_list; /* borrowed HcCpuModel*, no aliases, by name; built when asked */
+	GHashTable *by_qemu;   /* "qemu" field → borrowed HcFeatureDef*; built when asked */
 };
 
 /* after parsing: collects the patterns, then checks every cross-file reference against the

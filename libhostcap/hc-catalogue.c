@@ -48,6 +48,7 @@ hc_catalogue_unref(HcCatalogue *cat)
 	g_hash_table_unref(cat->cpu_models);
 	g_hash_table_unref(cat->instances);
 	g_clear_pointer(&cat->model_list, g_ptr_array_unref);
+	g_clear_pointer(&cat->by_qemu, g_hash_table_unref);
 	g_mutex_clear(&cat->lock);
 	g_free(cat->hash);
 	g_free(cat);

@@ -186,6 +186,10 @@ hc_catalogue_get_migration_requires(HcCatalogue *cat,
 				    const HcFeatureDef *def,
 				    const char *id,
 				    GError **error);
+/* the feature whose "qemu" field is exactly @qemu ("virtio-net-pci.host_uso"); the first by id
+ * when several share it; NULL when none */
+const HcFeatureDef *
+hc_catalogue_lookup_qemu_property(HcCatalogue *cat, const char *qemu);
 /* sorted names, for did-you-mean */
 GPtrArray *
 hc_catalogue_get_feature_ids(HcCatalogue *cat);

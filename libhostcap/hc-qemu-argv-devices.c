@@ -70,33 +70,6 @@ hc_argv_netdev(HcArgv *ctx, GPtrArray *opts, GError **error)
 	return TRUE;
 }
 
-/* virtio-net bool properties the catalogue judges: QEMU property → feature id */
-static const char *const hc_virtio_net_props[][2] = {
-    {"csum", "virtio-net.csum"},
-    {"guest_csum", "virtio-net.guest_csum"},
-    {"host_tso4", "virtio-net.host_tso4"},
-    {"host_tso6", "virtio-net.host_tso6"},
-    {"host_ecn", "virtio-net.host_ecn"},
-    {"host_ufo", "virtio-net.host_ufo"},
-    {"guest_tso4", "virtio-net.guest_tso4"},
-    {"guest_tso6", "virtio-net.guest_tso6"},
-    {"guest_ecn", "virtio-net.guest_ecn"},
-    {"guest_ufo", "virtio-net.guest_ufo"},
-    {"host_uso", "virtio-net.host_uso"},
-    {"guest_uso4", "virtio-net.guest_uso4"},
-    {"guest_uso6", "virtio-net.guest_uso6"},
-    {"host_tunnel", "virtio-net.host_tunnel"},
-    {"host_tunnel_csum", "virtio-net.host_tunnel_csum"},
-    {"guest_tunnel", "virtio-net.guest_tunnel"},
-    {"guest_tunnel_csum", "virtio-net.guest_tunnel_csum"},
-    {"mrg_rxbuf", "virtio-net.mrg_rxbuf"},
-    {"mq", "virtio-net.mq"},
-    {"rss", "virtio-net.rss"},
-    {"hash", "virtio-net.hash"},
-    /* a virtio transport bit, not a net one: vhost-net decides it (VIRTIO_F_RING_RESET) */
-    {"queue_reset", "virtio.queue_reset"},
-};
-
 static const char *const hc_virtio_net_drivers[] = {
     "virtio-net-pci",
     "virtio-net-pci-non-transitional",
@@ -134,19 +107,33 @@ static const char *const hc_device_neutral[] = {
     NULL,
 };
 
+/*
+ * a device property the catalogue judges: the feature whose "qemu" field is
+ * "<device>.<prop>" (@device is the catalogue's spelling, virtio-net-pci for every virtio-net
+ * variant), so a new property is a features.d entry and nothing else
+ */
 static gboolean
-hc_argv_virtio_net_prop(HcArgv *ctx, const HcQemuOpt *o, const char *prop, GError **error)
+hc_argv_catalogued_prop(HcArgv *ctx,
+			const char *device,
+			const HcQemuOpt *o,
+			const char *prop,
+			GError **error)
 {
+	g_autofree char *qemu = g_strconcat(device, ".", prop, NULL);
+	const HcFeatureDef *def =
+	    ctx->cat != NULL ? hc_catalogue_lookup_qemu_property(ctx->cat, qemu) : NULL;
 	gboolean b;
 
-	for (guint i = 0; i < G_N_ELEMENTS(hc_virtio_net_props); i++) {
-		if (g_strcmp0(prop, hc_virtio_net_props[i][0]) != 0)
-			continue;
+	if (def != NULL && def->type == HC_FEATURE_TYPE_BOOL) {
 		if (!hc_argv_bool(ctx, o, &b, error))
 			return FALSE;
-		hc_argv_set_bool(ctx, hc_virtio_net_props[i][1], b, TRUE);
+		hc_argv_set_bool(ctx, def->id, b, TRUE);
 		return TRUE;
 	}
+	/* OnOffAuto properties (vhost-vsock seqpacket) */
+	if (def != NULL && def->type == HC_FEATURE_TYPE_ENUM && def->values != NULL &&
+	    g_ptr_array_find_with_equal_func(def->values, "auto", g_str_equal, NULL))
+		return hc_argv_on_off_auto(ctx, o, def->id, error);
 	if (!hc_argv_str_in(prop, hc_device_neutral))
 		hc_argv_unevaluated_opt(ctx, o); /* packed=, event_idx=, rx_queue_size= … */
 	return TRUE;
@@ -203,14 +190,10 @@ static gboolean
 hc_argv_device_prop(HcArgv *ctx, const char *driver, const HcQemuOpt *o, GError **error)
 {
 	if (hc_argv_str_in(driver, hc_virtio_net_drivers))
-		return hc_argv_virtio_net_prop(ctx, o, o->key, error);
+		return hc_argv_catalogued_prop(ctx, "virtio-net-pci", o, o->key, error);
 	if (g_strcmp0(driver, "vfio-pci") == 0)
 		return hc_argv_vfio_prop(ctx, o, error);
-	if (g_strcmp0(o->key, "seqpacket") == 0)
-		return hc_argv_on_off_auto(ctx, o, "vhost-vsock.seqpacket", error);
-	if (!hc_argv_str_in(o->key, hc_device_neutral))
-		hc_argv_unevaluated_opt(ctx, o);
-	return TRUE;
+	return hc_argv_catalogued_prop(ctx, "vhost-vsock-pci", o, o->key, error);
 }
 
 /* devices QEMU emulates alone: buses, controllers, consoles, video, input, balloon, RNG,
@@ -345,7 +328,7 @@ hc_argv_global(HcArgv *ctx, GPtrArray *opts, GError **error)
 	}
 	if (prop != NULL && value != NULL && hc_argv_str_in(driver, hc_virtio_net_drivers)) {
 		HcQemuOpt o = {(char *)prop, (char *)value};
-		return hc_argv_virtio_net_prop(ctx, &o, prop, error);
+		return hc_argv_catalogued_prop(ctx, "virtio-net-pci", &o, prop, error);
 	}
 	hc_argv_unevaluated(ctx, NULL);
 	return TRUE;

@@ -478,9 +478,9 @@ hc_argv_check_program(const char *const *argv, guint *program, GError **error)
 }
 
 char *
-hc_qemu_argv_to_spec(const char *const *argv, GError **error)
+hc_qemu_argv_to_spec(HcCatalogue *cat, const char *const *argv, GError **error)
 {
-	HcArgv ctx = {0};
+	HcArgv ctx = {.cat = cat};
 	char *json = NULL;
 	guint program = 0;
 

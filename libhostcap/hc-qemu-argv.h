@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "hc-catalogue.h"
 #include "hc-qemu-opts.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ G_BEGIN_DECLS
  */
 
 typedef struct {
+	HcCatalogue *cat; /* borrowed; NULL: device properties stay unevaluated */
 	JsonObject *features;
 	GPtrArray *unevaluated; /* char* */
 	char *machine;

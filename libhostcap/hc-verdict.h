@@ -58,9 +58,11 @@ hc_check_baseline(HcCatalogue *cat,
 		  GError **error);
 
 /* translates a QEMU command line (argv[0] is the binary) into a VM spec JSON; options it
- * does not understand are kept in the spec as "unevaluated" and become info findings */
+ * does not understand are kept in the spec as "unevaluated" and become info findings. Device
+ * properties become the features whose catalogue "qemu" field names them
+ * ("virtio-net-pci.host_uso" → virtio-net.host_uso); with @cat NULL they stay unevaluated. */
 char *
-hc_qemu_argv_to_spec(const char *const *argv, GError **error);
+hc_qemu_argv_to_spec(HcCatalogue *cat, const char *const *argv, GError **error);
 
 /* translates a libvirt domain XML (docs/libvirt.md) into a VM spec JSON; errors name the
  * XML path (/domain/devices/interface[2]/driver/@queues), what is not judged is kept in the

@@ -170,7 +170,7 @@ START_TEST(test_qemu_judge)
 	HcVerdict verdict = HC_VERDICT_LAST;
 	gboolean started;
 
-	spec = hc_qemu_argv_to_spec((const char *const *)argv->pdata, &error);
+	spec = hc_qemu_argv_to_spec(catalogue, (const char *const *)argv->pdata, &error);
 	ck_assert_msg(spec != NULL, "%s: import: %s", line, error ? error->message : "");
 	ck_assert_msg(
 	    hc_check_bootable(catalogue, spec, strlen(spec), host, &verdict, &report, &error),
@@ -204,7 +204,8 @@ START_TEST(test_qemu_judge_kvm_presence)
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	const JudgeCase c = {{"-machine", "pc-q35-7.2", "-accel", "kvm"}};
 	g_autoptr(GPtrArray) argv = full_argv(&c);
-	g_autofree char *spec = hc_qemu_argv_to_spec((const char *const *)argv->pdata, NULL);
+	g_autofree char *spec =
+	    hc_qemu_argv_to_spec(catalogue, (const char *const *)argv->pdata, NULL);
 	g_autofree char *report = NULL;
 	g_autofree char *qemu_err = NULL;
 	HcVerdict verdict = HC_VERDICT_LAST;
