@@ -525,10 +525,11 @@ static char *
 read_spec(HcCtlContext *ctx, char **args, GError **error)
 {
 	g_autofree char *text = NULL;
+	g_autoptr(HcCatalogue) cat = NULL;
+	HcInputFormat format;
 	gsize len = 0;
 
 	if (ctx->tail_argv != NULL && ctx->tail_argv[0] != NULL) {
-		g_autoptr(HcCatalogue) cat = NULL;
 		char *spec;
 		if (args[1] != NULL) {
 			g_set_error_literal(error,
@@ -561,8 +562,15 @@ read_spec(HcCtlContext *ctx, char **args, GError **error)
 		g_prefix_error(error, "spec %s: ", args[1]);
 		return NULL;
 	}
-	/* a spec, a libvirt domain XML or a saved QEMU command line, told apart by content */
-	return hc_input_to_spec(hc_input_format_guess(text), text, len, error);
+	/* a spec, a libvirt domain XML or a saved QEMU command line, told apart by content; a
+	 * command line's device properties are read through the catalogue */
+	format = hc_input_format_guess(text);
+	if (format == HC_INPUT_QEMU_ARGV) {
+		cat = hc_ctl_context_load_catalogue(ctx, error);
+		if (cat == NULL)
+			return NULL;
+	}
+	return hc_input_to_spec(cat, format, text, len, error);
 }
 
 /* another host's snapshot (--target, --source): read and parsed here in both modes, so that

@@ -37,11 +37,20 @@ static const HcBusOptionSpec hc_input_options[] = {{"InputFormat"}};
 /* the spec the input stands for: the input itself, or a domain XML or QEMU command line
  * translated; @format is the InputFormat option (NULL: a spec) */
 static int
-hc_bus_input_to_spec(const char *input, const char *format, char **spec, sd_bus_error *ret_error)
+hc_bus_get_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error);
+
+static int
+hc_bus_input_to_spec(HcBus *bus,
+		     const char *input,
+		     const char *format,
+		     char **spec,
+		     sd_bus_error *ret_error)
 {
 	g_autoptr(GError) error = NULL;
 	HcInputFormat f = HC_INPUT_SPEC;
+	HcCatalogue *cat = NULL;
 	gsize len = strlen(input);
+	int r;
 
 	if (format != NULL && !hc_input_format_from_string(format, &f))
 		return hc_bus_error_setf(
@@ -50,7 +59,13 @@ hc_bus_input_to_spec(const char *input, const char *format, char **spec, sd_bus_
 		    "options.InputFormat: expected spec, domain-xml or qemu-argv, "
 		    "got '%s'",
 		    format);
-	*spec = hc_input_to_spec(f, input, len, &error);
+	/* a command line's device properties are read through the catalogue's "qemu" fields */
+	if (f == HC_INPUT_QEMU_ARGV) {
+		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+		if (r < 0)
+			return r;
+	}
+	*spec = hc_input_to_spec(cat, f, input, len, &error);
 	if (*spec == NULL) {
 		g_prefix_error(&error, "spec_json: ");
 		return hc_bus_error_set_gerror(ret_error, error);
@@ -312,7 +327,7 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 		return r;
 	r = hc_bus_read_options(m, hc_input_options, 1, &format, ret_error);
 	if (r >= 0)
-		r = hc_bus_input_to_spec(input, format, &spec_json, ret_error);
+		r = hc_bus_input_to_spec(bus, input, format, &spec_json, ret_error);
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &snap, ret_error);
 	if (r >= 0)
@@ -345,7 +360,7 @@ hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *re
 		return r;
 	r = hc_bus_read_options(m, hc_input_options, 1, &format, ret_error);
 	if (r >= 0)
-		r = hc_bus_input_to_spec(input, format, &spec_json, ret_error);
+		r = hc_bus_input_to_spec(bus, input, format, &spec_json, ret_error);
 	if (r >= 0)
 		r = hc_bus_get_catalogue(bus, &cat, ret_error);
 	if (r < 0)
@@ -380,7 +395,8 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 				options,
 				ret_error);
 	if (r >= 0)
-		r = hc_bus_input_to_spec(input,
+		r = hc_bus_input_to_spec(bus,
+					 input,
 					 options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT],
 					 &spec_json,
 					 ret_error);

@@ -44,7 +44,7 @@ hc_input_format_guess(const char *text)
 }
 
 static char *
-hc_input_argv_to_spec(const char *text, GError **error)
+hc_input_argv_to_spec(HcCatalogue *cat, const char *text, GError **error)
 {
 	g_auto(GStrv) argv = NULL;
 	g_autoptr(GError) local = NULL;
@@ -57,11 +57,15 @@ hc_input_argv_to_spec(const char *text, GError **error)
 			    local->message);
 		return NULL;
 	}
-	return hc_qemu_argv_to_spec((const char *const *)argv, error);
+	return hc_qemu_argv_to_spec(cat, (const char *const *)argv, error);
 }
 
 char *
-hc_input_to_spec(HcInputFormat format, const char *text, gsize len, GError **error)
+hc_input_to_spec(HcCatalogue *cat,
+		 HcInputFormat format,
+		 const char *text,
+		 gsize len,
+		 GError **error)
 {
 	if (len > HC_LIMIT_INPUT_BYTES || (format == HC_INPUT_SPEC && len > HC_LIMIT_SPEC_BYTES)) {
 		g_set_error(error,
@@ -86,7 +90,7 @@ hc_input_to_spec(HcInputFormat format, const char *text, gsize len, GError **err
 		return hc_domxml_to_spec(text, len, error);
 	case HC_INPUT_QEMU_ARGV: {
 		g_autofree char *copy = g_strndup(text, len);
-		return hc_input_argv_to_spec(copy, error);
+		return hc_input_argv_to_spec(cat, copy, error);
 	}
 	case HC_INPUT_SPEC:
 	default:

@@ -88,12 +88,18 @@ HcInputFormat
 hc_input_format_guess(const char *text);
 /**
  * hc_input_to_spec:
+ * @cat: the catalogue a command line's device properties are read through (its "qemu"
+ *	fields); may be NULL for a spec
  * @text: a spec (returned as it is), a domain XML, or a QEMU command line in shell syntax
  *	(libvirt's "LC_ALL=C PATH=… /usr/bin/qemu-system-x86_64 …" included)
  *
  * Returns: the VM spec JSON; errors are HC_ERROR_INVALID_ARGUMENT
  */
 char *
-hc_input_to_spec(HcInputFormat format, const char *text, gsize len, GError **error);
+hc_input_to_spec(HcCatalogue *cat,
+		 HcInputFormat format,
+		 const char *text,
+		 gsize len,
+		 GError **error);
 
 G_END_DECLS

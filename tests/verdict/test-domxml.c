@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "hostcap/hc-error.h"
+#include "hc-catalogue.h"
+#include "hc-config.h"
 #include "hc-verdict.h"
 
 #define DOM(type, body)                                                                            \
@@ -297,7 +299,11 @@ START_TEST(test_input_libvirt_argv)
 	JsonObject *spec, *features;
 
 	ck_assert_int_eq(hc_input_format_guess(line), HC_INPUT_QEMU_ARGV);
-	json = hc_input_to_spec(HC_INPUT_QEMU_ARGV, line, strlen(line), &error);
+	{
+		const char *const dirs[] = {HC_SOURCE_DATADIR, NULL};
+		g_autoptr(HcCatalogue) cat = hc_catalogue_load(dirs, NULL);
+		json = hc_input_to_spec(cat, HC_INPUT_QEMU_ARGV, line, strlen(line), &error);
+	}
 	ck_assert_msg(json != NULL, "%s", error != NULL ? error->message : "?");
 	ck_assert(json_parser_load_from_data(parser, json, -1, NULL));
 	spec = json_node_get_object(json_parser_get_root(parser));
@@ -323,7 +329,7 @@ START_TEST(test_input_formats)
 	ck_assert(hc_input_format_from_string("domain-xml", &f) && f == HC_INPUT_DOMAIN_XML);
 	ck_assert(!hc_input_format_from_string("xml", &f));
 	ck_assert_str_eq(hc_input_format_to_string(HC_INPUT_QEMU_ARGV), "qemu-argv");
-	none = hc_input_to_spec(HC_INPUT_QEMU_ARGV, "qemu 'unterminated", 18, &error);
+	none = hc_input_to_spec(NULL, HC_INPUT_QEMU_ARGV, "qemu 'unterminated", 18, &error);
 	ck_assert(none == NULL);
 	ck_assert(g_error_matches(error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT));
 }
