@@ -197,9 +197,9 @@ hc_live_host_without(HcSnapshot *host, const HcLiveFamily *fam)
 }
 
 char *
-hc_live_spec(const char *const *argv, const char *platform, GError **error)
+hc_live_spec(HcCatalogue *cat, const char *const *argv, const char *platform, GError **error)
 {
-	g_autofree char *spec = hc_qemu_argv_to_spec(argv, error);
+	g_autofree char *spec = hc_qemu_argv_to_spec(cat, argv, error);
 	g_autoptr(JsonNode) root = NULL;
 
 	if (spec == NULL)

@@ -41,9 +41,10 @@ hc_live_newest_machine(HcCatalogue *cat, const char *machine, GError **error);
 HcSnapshot *
 hc_live_host_without(HcSnapshot *host, const HcLiveFamily *fam);
 
-/* the VM spec of a QEMU command line, with @platform (nullable) named */
+/* the VM spec of a QEMU command line (device properties read through @cat), with @platform
+ * (nullable) named */
 char *
-hc_live_spec(const char *const *argv, const char *platform, GError **error);
+hc_live_spec(HcCatalogue *cat, const char *const *argv, const char *platform, GError **error);
 
 /* the QEMU properties of the "pin" hostcapd prints for @fam in a migration report */
 GPtrArray *

@@ -169,7 +169,7 @@ check_without(HcLiveRig *rig, const HcLiveFamily *fam, HcSnapshot *without, char
 	g_autoptr(GError) error = NULL;
 	HcLiveOutcome out = {0};
 	HcVerdict v = HC_VERDICT_LAST;
-	char *spec = hc_live_spec(hc_live_vm_get_argv(src), NULL, &error);
+	char *spec = hc_live_spec(catalogue, hc_live_vm_get_argv(src), NULL, &error);
 	char *report;
 
 	ck_assert_msg(spec != NULL, "spec: %s", error != NULL ? error->message : "");
@@ -203,7 +203,7 @@ check_pins_and_reverse(HcLiveRig *rig,
 	g_autoptr(HcLiveVm) mid = start(rig, "pinned-dst", pins, TRUE);
 	g_autoptr(HcLiveVm) dst = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *spec = hc_live_spec(hc_live_vm_get_argv(src), NULL, &error);
+	g_autofree char *spec = hc_live_spec(catalogue, hc_live_vm_get_argv(src), NULL, &error);
 	g_autofree char *report = NULL;
 	g_autofree char *reverse = NULL;
 	g_autofree char *text = props_text(pins);
@@ -288,7 +288,7 @@ check_platform(HcLiveRig *rig, const char *release, const HcLiveFamily *fam, HcS
 					     "-device",
 					     "virtio-net-pci,netdev=n0",
 					     NULL};
-		spec = hc_live_spec(plain, platform, &error);
+		spec = hc_live_spec(catalogue, plain, platform, &error);
 	}
 	ck_assert_msg(spec != NULL, "spec: %s", error != NULL ? error->message : "");
 	report = verdict_of(spec, host, without, &v);
