@@ -63,6 +63,11 @@ static const HcConfigKey hc_config_keys[] = {
      TRUE},
     {"VfioOpenDevices", HC_CONFIG_KIND_BOOL, G_STRUCT_OFFSET(HcDaemonConfig, vfio_open_devices)},
     {"CheckWorkers", HC_CONFIG_KIND_UINT, G_STRUCT_OFFSET(HcDaemonConfig, check_workers), 1, 64},
+    {"EventMinIntervalSec",
+     HC_CONFIG_KIND_UINT,
+     G_STRUCT_OFFSET(HcDaemonConfig, event_min_interval_sec),
+     0,
+     HC_DAEMON_CONFIG_MAX_TIMEOUT_SEC},
     {"ChecksPerUser",
      HC_CONFIG_KIND_UINT,
      G_STRUCT_OFFSET(HcDaemonConfig, checks_per_user),
@@ -94,6 +99,7 @@ hc_daemon_config_new(void)
 	config->nfd_feature_file = g_strdup("");
 	config->check_workers = HC_DAEMON_CONFIG_DEFAULT_CHECK_WORKERS;
 	config->checks_per_user = HC_DAEMON_CONFIG_DEFAULT_CHECKS_PER_USER;
+	config->event_min_interval_sec = HC_DAEMON_CONFIG_DEFAULT_EVENT_INTERVAL;
 	return config;
 }
 

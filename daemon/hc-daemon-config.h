@@ -25,6 +25,7 @@ typedef struct {
 	gboolean vfio_open_devices;	/* deliberate passes may open vfio groups and devices */
 	guint check_workers;		/* threads for CheckBootable/CheckMigration */
 	guint checks_per_user;		/* checks in flight per caller uid; 0 = no limit */
+	guint event_min_interval_sec;	/* per probe, between event-driven re-runs */
 } HcDaemonConfig;
 
 #define HC_DAEMON_CONFIG_GROUP			 "Daemon"

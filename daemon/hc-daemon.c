@@ -145,6 +145,9 @@ hc_daemon_load_config(HcDaemon *daemon)
 	daemon->engine_opts.qemu_user = config->qemu_user;
 	daemon->engine_opts.default_timeout_msec = config->probe_timeout_sec * 1000;
 	hc_access_set_policy(daemon->access, config->admin_group, config->refresh_limit_per_minute);
+	if (daemon->debounce != NULL)
+		hc_debounce_set_min_interval(daemon->debounce,
+					     config->event_min_interval_sec * G_USEC_PER_SEC);
 	if (daemon->checks != NULL)
 		hc_check_pool_set_limits(daemon->checks,
 					 config->check_workers,
@@ -497,7 +500,10 @@ hc_daemon_commit(HcDaemon *daemon, HcSnapshot *next, GPtrArray *changed)
 		g_message("generation %" G_GUINT64_FORMAT ", capabilities changed: %u",
 			  generation,
 			  changed->len);
-	hc_daemon_save_cache(daemon);
+	/* a pass that changed nothing writes nothing: an event stream must not become a stream
+	 * of cache rewrites and fsyncs */
+	if (changed->len > 0 || old == NULL)
+		hc_daemon_save_cache(daemon);
 	hc_daemon_record_history(daemon, old, next, changed);
 	hc_daemon_write_exports(daemon);
 	if (daemon->bus != NULL) {
@@ -697,6 +703,8 @@ hc_daemon_watch_changes(HcDaemon *daemon)
 	g_autoptr(GError) error = NULL;
 
 	daemon->debounce = hc_debounce_new(daemon->event, "changes", hc_daemon_on_change, daemon);
+	hc_debounce_set_min_interval(daemon->debounce,
+				     daemon->config->event_min_interval_sec * G_USEC_PER_SEC);
 	daemon->uevent = hc_uevent_new(daemon->event, daemon->debounce, &error);
 	if (daemon->uevent == NULL) {
 		g_warning("%s: uevents will not re-run probes", error->message);

@@ -24,6 +24,11 @@ void
 hc_debounce_free(HcDebounce *debounce);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcDebounce, hc_debounce_free)
 
+/* a probe named in one batch is not named in another for @usec (event-driven re-runs of a
+ * probe at most this often); changes in between are kept and handed over when it is due */
+void
+hc_debounce_set_min_interval(HcDebounce *debounce, guint64 usec);
+
 /* adds @probe (a registry name) to the batch; @why ends up in the log line */
 void
 hc_debounce_add(HcDebounce *debounce, const char *probe, const char *why);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Interfaces: inotify(7) on the device directories (IN_CREATE, IN_DELETE, IN_ATTRIB, moves). */
+/* Interfaces: inotify(7) on the device directories (IN_CREATE, IN_DELETE, IN_ATTRIB, moves);
+ * stat(2) of the node, so an IN_ATTRIB that changed only timestamps is ignored. */
 #include <errno.h>
 #include <sys/epoll.h>
+#include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hc-probe-registry.h"
@@ -21,7 +24,34 @@ struct _HcDevwatch {
 	sd_event_source *io;
 	GHashTable *dirs;    /* every directory a devnode lives in (absolute, no sysroot) */
 	GHashTable *watches; /* wd -> directory */
+	GHashTable *nodes;   /* node path (no sysroot) -> HcDevwatchNode, as last seen */
 };
+
+/* what a probe's answer can depend on: touch(1) changes none of it, chmod and chown do */
+typedef struct {
+	gboolean present;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;
+} HcDevwatchNode;
+
+/* TRUE when @node's mode, owner, rdev or existence differ from what was last seen */
+static gboolean
+hc_devwatch_node_changed(HcDevwatch *w, const char *node)
+{
+	g_autofree char *path = g_strconcat(w->sysroot, node, NULL);
+	HcDevwatchNode now = {0};
+	HcDevwatchNode *seen = g_hash_table_lookup(w->nodes, node);
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		now = (HcDevwatchNode){TRUE, st.st_mode, st.st_uid, st.st_gid, st.st_rdev};
+	if (seen != NULL && memcmp(seen, &now, sizeof(now)) == 0)
+		return FALSE;
+	g_hash_table_replace(w->nodes, g_strdup(node), g_memdup2(&now, sizeof(now)));
+	return TRUE;
+}
 
 GPtrArray *
 hc_devwatch_probes_for_path(const char *node)
@@ -70,6 +100,14 @@ hc_devwatch_event(HcDevwatch *w, const struct inotify_event *ev)
 	if (dir == NULL || ev->len == 0)
 		return;
 	node = g_build_filename(dir, ev->name, NULL);
+	/* IN_ATTRIB fires for timestamps too, and /dev/net/tun is 0666: a user touching it in a
+	 * loop must not become a stream of probe passes */
+	if (!(ev->mask & ~(IN_ATTRIB | IN_ISDIR)) && !hc_devwatch_node_changed(w, node)) {
+		g_debug("%s: attributes touched, mode, owner and rdev unchanged; ignoring", node);
+		return;
+	}
+	if (ev->mask & ~(IN_ATTRIB | IN_ISDIR))
+		(void)hc_devwatch_node_changed(w, node);
 	if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && (ev->mask & IN_ISDIR) &&
 	    g_hash_table_contains(w->dirs, node))
 		hc_devwatch_add_dir(w, node);
@@ -119,6 +157,7 @@ hc_devwatch_new(sd_event *event, const char *sysroot, HcDebounce *debounce, GErr
 	w->sysroot = g_strdup(sysroot != NULL ? sysroot : "");
 	w->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	w->watches = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	w->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0) {
 		g_set_error(error,
@@ -133,6 +172,7 @@ hc_devwatch_new(sd_event *event, const char *sysroot, HcDebounce *debounce, GErr
 		const char *const *nodes = hc_probe_registry[i]->devnodes;
 		for (guint j = 0; nodes != NULL && nodes[j] != NULL; j++) {
 			g_autofree char *dir = g_path_get_dirname(nodes[j]);
+			(void)hc_devwatch_node_changed(w, nodes[j]);
 			while (g_str_has_prefix(dir, "/dev") &&
 			       !g_hash_table_contains(w->dirs, dir)) {
 				char *parent = g_path_get_dirname(dir);
@@ -167,6 +207,7 @@ hc_devwatch_free(HcDevwatch *w)
 		close(w->fd);
 	g_clear_pointer(&w->dirs, g_hash_table_unref);
 	g_clear_pointer(&w->watches, g_hash_table_unref);
+	g_clear_pointer(&w->nodes, g_hash_table_unref);
 	g_free(w->sysroot);
 	g_free(w);
 }

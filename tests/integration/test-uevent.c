@@ -58,6 +58,9 @@ start(void)
 	write_root("proc/meminfo", "MemTotal:        1000 kB\nMemFree:          500 kB\n");
 	dev = g_build_filename(root, "dev", NULL);
 	ck_assert_int_eq(g_mkdir_with_parents(dev, 0755), 0);
+	/* a stand-in for the world-writable /dev/net/tun (a regular file: the tap probe's
+	 * answer stays the same whatever its mode) */
+	write_root("dev/net/tun", "");
 	root_arg = g_strdup_printf("--sysroot=%s", root);
 	{
 		const char *extra[] = {root_arg, NULL};
@@ -192,6 +195,113 @@ START_TEST(test_devnode_appearing_reprobes)
 }
 END_TEST
 
+/* a PropertiesChanged of hostcapd that names LastProbeUsec: one per committed probe pass */
+static gboolean
+is_pass_signal(sd_bus_message *m)
+{
+	const char *iface = NULL;
+	gboolean found = FALSE;
+
+	if (!sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
+		return FALSE;
+	ck_assert_int_ge(sd_bus_message_rewind(m, 1), 0);
+	ck_assert_int_ge(sd_bus_message_read(m, "s", &iface), 0);
+	ck_assert_int_ge(sd_bus_message_enter_container(m, 'a', "{sv}"), 0);
+	while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+		const char *name = NULL;
+		ck_assert_int_ge(sd_bus_message_read(m, "s", &name), 0);
+		found = found || g_strcmp0(name, "LastProbeUsec") == 0;
+		ck_assert_int_ge(sd_bus_message_skip(m, "v"), 0);
+		ck_assert_int_ge(sd_bus_message_exit_container(m), 0);
+	}
+	return found;
+}
+
+static guint
+count_passes(void)
+{
+	guint n = 0;
+
+	while (sd_bus_process(client, NULL) > 0)
+		;
+	for (guint i = 0; i < queue->len; i++)
+		n += is_pass_signal(queue->pdata[i]) ? 1 : 0;
+	g_ptr_array_set_size(queue, 0);
+	return n;
+}
+
+/* Refresh of the tap probe; it answers after its own pass, so every signal of the passes
+ * before it has arrived */
+static void
+refresh_tap(void)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+
+	ck_assert_msg(sd_bus_call_method(client,
+					 "org.hostcapd.HostCap1",
+					 "/org/hostcapd/HostCap1",
+					 "org.hostcapd.HostCap1",
+					 "Refresh",
+					 &e,
+					 &reply,
+					 "as",
+					 1,
+					 "tap") >= 0,
+		      "Refresh: %s",
+		      e.message);
+	sd_bus_message_unref(reply);
+	sd_bus_error_free(&e);
+}
+
+/*
+ * An unprivileged user can touch and (on some systems) chmod a 0666 node like /dev/net/tun
+ * in a loop. Touching (timestamps only) starts nothing and a pass that changes nothing does
+ * not rewrite the cache; changing the mode 100 times in 10 s runs the probes naming the node
+ * at most 3 times (EventMinIntervalSec=5). The count is of committed passes, not of time.
+ */
+START_TEST(test_devnode_churn_is_no_load)
+{
+	g_autofree char *tun = NULL;
+	g_autofree char *cache = NULL;
+	struct stat before;
+	struct stat after;
+	guint touched;
+	guint passes;
+
+	start();
+	tun = g_build_filename(root, "dev", "net", "tun", NULL);
+	refresh_tap();
+	(void)count_passes();
+	cache = g_build_filename(td->tmpdir, "cache", "snapshot.json", NULL);
+	ck_assert_int_eq(stat(cache, &before), 0);
+	for (guint i = 0; i < 100; i++) {
+		ck_assert_int_eq(utimensat(AT_FDCWD, tun, NULL, 0), 0);
+		g_usleep(50 * 1000);
+	}
+	/* a Refresh that changes nothing: the cache is not rewritten */
+	refresh_tap();
+	touched = count_passes();
+	ck_assert_int_eq(stat(cache, &after), 0);
+	ck_assert_msg(before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+			  before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+		      "passes that changed nothing rewrote the cache");
+	/* mode changes are real changes (the access probe's answer follows them) */
+	for (guint i = 0; i < 100; i++) {
+		ck_assert_int_eq(chmod(tun, i % 2 ? 0666 : 0600), 0);
+		g_usleep(100 * 1000);
+	}
+	/* an explicit Refresh answers after its own pass: every signal before it is here */
+	refresh_tap();
+	passes = count_passes();
+	/* only the Refresh pass while the node was touched */
+	ck_assert_uint_eq(touched, 1);
+	/* the Refresh pass is one of them */
+	ck_assert_uint_ge(passes, 2);
+	ck_assert_uint_le(passes, 3 + 1);
+}
+END_TEST
+
 START_TEST(test_parse_and_select)
 {
 	static const char good[] = "change@/devices/virtual/misc/kvm\0ACTION=change\0"
@@ -238,6 +348,7 @@ uevent_suite(void)
 	tcase_add_test(tc, test_parse_and_select);
 	tcase_add_test(tc, test_kernel_uevent_reprobes_declared_probes);
 	tcase_add_test(tc, test_devnode_appearing_reprobes);
+	tcase_add_test(tc, test_devnode_churn_is_no_load);
 	suite_add_tcase(s, tc);
 	return s;
 }
