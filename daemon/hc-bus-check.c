@@ -104,17 +104,6 @@ hc_bus_check_free(HcBusCheck *check)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcBusCheck, hc_bus_check_free)
 
-static int
-hc_bus_get_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error)
-{
-	g_autoptr(GError) error = NULL;
-
-	*out = hc_daemon_get_catalogue(hc_bus_get_daemon(bus), &error);
-	if (*out == NULL)
-		return hc_bus_error_set_gerror(ret_error, error);
-	return 0;
-}
-
 /* another host's snapshot handed in by the caller; @what names the argument in errors */
 static HcSnapshot *
 hc_bus_parse_snapshot(const char *json, const char *what, GError **error)
@@ -223,7 +212,7 @@ hc_bus_check_submit(HcBus *bus, sd_bus_message *m, uid_t uid, HcBusCheck *check,
 	gsize bytes = strlen(check->spec_json) + strlen(check->target_json) +
 		      (check->source_json != NULL ? strlen(check->source_json) : 0);
 
-	return hc_check_pool_submit(hc_daemon_get_check_pool(hc_bus_get_daemon(bus)),
+	return hc_check_pool_submit(hc_bus_get_check_pool(bus),
 				    m,
 				    uid,
 				    bytes,
@@ -278,7 +267,7 @@ hc_bus_check_start(HcBus *bus, sd_bus_message *m, HcBusCheck *check, sd_bus_erro
 	int r;
 
 	wait->bus = bus;
-	r = hc_access_identify(hc_daemon_get_access(hc_bus_get_daemon(bus)),
+	r = hc_access_identify(hc_bus_get_access(bus),
 			       m,
 			       hc_bus_check_on_uid,
 			       wait,
@@ -331,7 +320,7 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &snap, ret_error);
 	if (r >= 0)
-		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+		r = hc_bus_require_catalogue(bus, &cat, ret_error);
 	if (r < 0)
 		return r;
 	return hc_bus_check_start(bus,
@@ -362,7 +351,7 @@ hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *re
 	if (r >= 0)
 		r = hc_bus_input_to_spec(bus, input, format, &spec_json, ret_error);
 	if (r >= 0)
-		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+		r = hc_bus_require_catalogue(bus, &cat, ret_error);
 	if (r < 0)
 		return r;
 	spec = hc_spec_parse(cat, spec_json, strlen(spec_json), &error);
@@ -403,7 +392,7 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &here, ret_error);
 	if (r >= 0)
-		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+		r = hc_bus_require_catalogue(bus, &cat, ret_error);
 	g_free(options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT]);
 	if (r < 0) {
 		g_free(options[HC_CHECK_MIGRATION_OPTION_SOURCE]);

@@ -15,27 +15,46 @@
 #include "hc-bus-error.h"
 #include "hc-bus-options.h"
 #include "hc-bus.h"
+#include "hc-probe-registry.h"
 
 /* longest id or prefix GetCapabilities accepts: ids are short dotted words */
 #define HC_BUS_PATTERN_MAX 256
 
 struct _HcBus {
-	HcDaemon *daemon;
+	const HcBusOwner *iface;
+	gpointer owner;
 	sd_bus *bus;
 	sd_bus_slot *vtable_slot;
 	sd_bus_slot *name_slot;
 };
 
-HcDaemon *
-hc_bus_get_daemon(HcBus *bus)
+int
+hc_bus_require_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error)
 {
-	return bus->daemon;
+	g_autoptr(GError) error = NULL;
+
+	*out = bus->iface->get_catalogue(bus->owner, &error);
+	if (*out == NULL)
+		return hc_bus_error_set_gerror(ret_error, error);
+	return 0;
+}
+
+HcCheckPool *
+hc_bus_get_check_pool(HcBus *bus)
+{
+	return bus->iface->get_check_pool(bus->owner);
+}
+
+HcAccess *
+hc_bus_get_access(HcBus *bus)
+{
+	return bus->iface->get_access(bus->owner);
 }
 
 int
 hc_bus_require_snapshot(HcBus *bus, HcSnapshot **out, sd_bus_error *ret_error)
 {
-	*out = hc_daemon_get_snapshot(bus->daemon);
+	*out = bus->iface->get_snapshot(bus->owner);
 	if (*out == NULL)
 		return hc_bus_error_setf(ret_error,
 					 HC_ERROR_BUSY,
@@ -57,14 +76,14 @@ hc_bus_get_property(sd_bus *b,
 		    sd_bus_error *ret_error)
 {
 	HcBus *bus = userdata;
-	HcSnapshot *snap = hc_daemon_get_snapshot(bus->daemon);
+	HcSnapshot *snap = bus->iface->get_snapshot(bus->owner);
 	const struct {
 		const char *name;
 		const char *str; /* type "s" when set, else "t" */
 		guint64 num;
 	} props[] = {
 	    {"Version", HC_VERSION, 0},
-	    {"State", hc_daemon_state_to_string(hc_daemon_get_state(bus->daemon)), 0},
+	    {"State", bus->iface->get_state(bus->owner), 0},
 	    {"Generation", NULL, snap != NULL ? hc_snapshot_get_generation(snap) : 0},
 	    {"Fingerprint", snap != NULL ? hc_snapshot_get_fingerprint(snap) : "", 0},
 	    {"LastProbeUsec",
@@ -320,7 +339,7 @@ hc_bus_on_refreshed(guint64 generation, const GError *error, gpointer user_data)
 
 /* queues the pass that answers the authorised Refresh call @m */
 static int
-hc_bus_refresh_start(HcDaemon *daemon, sd_bus_message *m, sd_bus_error *ret_error)
+hc_bus_refresh_start(HcBus *bus, sd_bus_message *m, sd_bus_error *ret_error)
 {
 	g_auto(GStrv) probes = NULL;
 	g_autoptr(GError) error = NULL;
@@ -332,11 +351,11 @@ hc_bus_refresh_start(HcDaemon *daemon, sd_bus_message *m, sd_bus_error *ret_erro
 	if (r < 0)
 		return r;
 	/* the reply goes out once the pass that covers this request is committed */
-	if (!hc_daemon_refresh(daemon,
-			       (const char *const *)probes,
-			       hc_bus_on_refreshed,
-			       sd_bus_message_ref(m),
-			       &error)) {
+	if (!bus->iface->refresh(bus->owner,
+				 (const char *const *)probes,
+				 hc_bus_on_refreshed,
+				 sd_bus_message_ref(m),
+				 &error)) {
 		sd_bus_message_unref(m);
 		return hc_bus_error_set_gerror(ret_error, error);
 	}
@@ -347,14 +366,14 @@ hc_bus_refresh_start(HcDaemon *daemon, sd_bus_message *m, sd_bus_error *ret_erro
 static void
 hc_bus_on_refresh_allowed(sd_bus_message *m, const GError *error, gpointer user_data)
 {
-	HcDaemon *daemon = user_data;
+	HcBus *bus = user_data;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r = 0;
 
 	if (error != NULL)
 		r = hc_bus_error_set_gerror(&e, error);
 	else
-		r = hc_bus_refresh_start(daemon, m, &e);
+		r = hc_bus_refresh_start(bus, m, &e);
 	if (r < 0) {
 		r = sd_bus_reply_method_errno(m, r, &e);
 		if (r < 0)
@@ -380,17 +399,17 @@ hc_bus_method_refresh(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 					 HC_ERROR_INVALID_ARGUMENT,
 					 "probes: more than %d entries",
 					 HC_LIMIT_FEATURES);
-	if (!hc_daemon_check_probe_names((const char *const *)probes, &error))
+	if (!hc_probe_registry_check_names((const char *const *)probes, &error))
 		return hc_bus_error_set_gerror(ret_error, error);
 	/* root, the daemon's own user or AdminGroup=, rate-limited per user (hc-access.c) */
-	r = hc_access_check_refresh(hc_daemon_get_access(bus->daemon),
+	r = hc_access_check_refresh(hc_bus_get_access(bus),
 				    m,
 				    hc_bus_on_refresh_allowed,
-				    bus->daemon,
+				    bus,
 				    ret_error);
 	if (r <= 0)
 		return r < 0 ? r : 1;
-	return hc_bus_refresh_start(bus->daemon, m, ret_error);
+	return hc_bus_refresh_start(bus, m, ret_error);
 }
 
 /* ---- the vtable ---- */
@@ -513,7 +532,7 @@ hc_bus_on_name_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 				    "cannot own %s: %s",
 				    HC_DBUS_NAME,
 				    e->message);
-		hc_daemon_fatal(bus->daemon, error);
+		bus->iface->fatal(bus->owner, error);
 		return 0;
 	}
 	r = sd_bus_message_read(m, "u", &ret);
@@ -523,11 +542,11 @@ hc_bus_on_name_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 				    HC_ERROR_INTERNAL,
 				    "cannot own %s: another process has it",
 				    HC_DBUS_NAME);
-		hc_daemon_fatal(bus->daemon, error);
+		bus->iface->fatal(bus->owner, error);
 		return 0;
 	}
 	g_debug("owning %s", HC_DBUS_NAME);
-	hc_daemon_name_acquired(bus->daemon);
+	bus->iface->name_acquired(bus->owner);
 	return 0;
 }
 
@@ -564,17 +583,23 @@ hc_bus_open(HcBusKind kind, const char *address, sd_bus **out)
 }
 
 HcBus *
-hc_bus_new(HcDaemon *daemon, HcBusKind kind, const char *address, GError **error)
+hc_bus_new(sd_event *event,
+	   const HcBusOwner *iface,
+	   gpointer owner,
+	   HcBusKind kind,
+	   const char *address,
+	   GError **error)
 {
 	g_autoptr(HcBus) bus = g_new0(HcBus, 1);
 	const char *what = "connecting to the bus";
 	int r;
 
-	bus->daemon = daemon;
+	bus->iface = iface;
+	bus->owner = owner;
 	r = hc_bus_open(kind, address, &bus->bus);
 	if (r >= 0) {
 		what = "attaching the bus to the loop";
-		r = sd_bus_attach_event(bus->bus, hc_daemon_get_event(daemon), 0);
+		r = sd_bus_attach_event(bus->bus, event, 0);
 	}
 	if (r >= 0) {
 		what = "exporting " HC_DBUS_PATH;

@@ -3,21 +3,63 @@
 
 #include <glib.h>
 #include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
-#include "hc-daemon.h"
+#include "hc-access.h"
+#include "hc-check-pool.h"
+#include "hc-refresh-queue.h"
+#include "hc-verdict.h"
 
 G_BEGIN_DECLS
 
 /**
- * The D-Bus front end: connects to the bus on the daemon's loop and exports the
+ * The D-Bus front end: connects to the bus on its owner's loop and exports the
  * org.hostcapd.HostCap1 vtable at /org/hostcapd/HostCap1; hc_bus_request_name() then asks
- * for the well-known name (hc_daemon_name_acquired() once it is ours). Handlers read the
- * daemon's state through its getters; the daemon calls the emit functions after each commit.
+ * for the well-known name (name_acquired() once it is ours). Handlers read their owner's
+ * state through the narrow HcBusOwner interface and know nothing else of it; the owner (the
+ * daemon) calls the emit functions after each commit.
  */
 typedef struct _HcBus HcBus;
 
+typedef enum {
+	HC_BUS_KIND_SYSTEM,
+	HC_BUS_KIND_SESSION,
+	HC_BUS_KIND_ADDRESS,
+} HcBusKind;
+
+/* what the bus front end reads from and asks of its owner; every member is set */
+typedef struct {
+	/* borrowed; NULL before the first snapshot */
+	HcSnapshot *(*get_snapshot)(gpointer owner);
+	/* "starting", "probing", "ready" or "degraded" */
+	const char *(*get_state)(gpointer owner);
+	/* borrowed; NULL with the load error (naming the file) when the catalogue did not load */
+	HcCatalogue *(*get_catalogue)(gpointer owner, GError **error);
+	/* who may Refresh and how often (hc-access.h) */
+	HcAccess *(*get_access)(gpointer owner);
+	/* the worker pool of the Check methods (hc-check-pool.h) */
+	HcCheckPool *(*get_check_pool)(gpointer owner);
+	/* queues a probe pass over @probes (known names; NULL or empty = all); @func is called
+	 * once the snapshot that covers it is committed */
+	gboolean (*refresh)(gpointer owner,
+			    const char *const *probes,
+			    HcRefreshFunc func,
+			    gpointer user_data,
+			    GError **error);
+	/* the well-known name is ours */
+	void (*name_acquired)(gpointer owner);
+	/* the bus connection failed for good: stop with @error */
+	void (*fatal)(gpointer owner, const GError *error);
+} HcBusOwner;
+
+/* @iface and @owner outlive the bus */
 HcBus *
-hc_bus_new(HcDaemon *daemon, HcBusKind kind, const char *address, GError **error);
+hc_bus_new(sd_event *event,
+	   const HcBusOwner *iface,
+	   gpointer owner,
+	   HcBusKind kind,
+	   const char *address,
+	   GError **error);
 void
 hc_bus_free(HcBus *bus);
 /* asynchronous; idempotent. The daemon asks once it has a snapshot, so that a client
@@ -43,7 +85,13 @@ hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *re
 /* the current snapshot (borrowed) in @out and 0; Busy (negative errno) before the first */
 int
 hc_bus_require_snapshot(HcBus *bus, HcSnapshot **out, sd_bus_error *ret_error);
-HcDaemon *
-hc_bus_get_daemon(HcBus *bus);
+/* the owner's catalogue (borrowed) in @out and 0; the load error (negative errno) without one */
+int
+hc_bus_require_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error);
+/* the owner's check pool and access rules, for hc-bus-check.c */
+HcCheckPool *
+hc_bus_get_check_pool(HcBus *bus);
+HcAccess *
+hc_bus_get_access(HcBus *bus);
 
 G_END_DECLS

@@ -341,22 +341,6 @@ hc_daemon_start_queued(HcDaemon *daemon)
 	hc_daemon_update_state(daemon);
 }
 
-gboolean
-hc_daemon_check_probe_names(const char *const *probes, GError **error)
-{
-	for (guint i = 0; probes != NULL && probes[i] != NULL; i++) {
-		if (hc_probe_registry_lookup(probes[i]) == NULL) {
-			g_set_error(error,
-				    HC_ERROR,
-				    HC_ERROR_INVALID_ARGUMENT,
-				    "unknown probe '%s'",
-				    probes[i]);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
 static gboolean
 hc_daemon_queue(HcDaemon *daemon,
 		const char *const *probes,
@@ -368,7 +352,7 @@ hc_daemon_queue(HcDaemon *daemon,
 	if (func != NULL && !hc_refresh_queue_check_room(daemon->refresh, error))
 		return FALSE;
 	/* validate everything before queueing anything */
-	if (!hc_daemon_check_probe_names(probes, error))
+	if (!hc_probe_registry_check_names(probes, error))
 		return FALSE;
 	hc_refresh_queue_add(daemon->refresh, probes, func, user_data);
 	daemon->deliberate_queued = daemon->deliberate_queued || deliberate;
@@ -731,6 +715,71 @@ hc_daemon_fatal(HcDaemon *daemon, const GError *error)
 	sd_event_exit(daemon->event, EXIT_FAILURE);
 }
 
+/* ---- what the bus front end sees of the daemon (HcBusOwner, hc-bus.h) ---- */
+
+static HcSnapshot *
+hc_daemon_bus_get_snapshot(gpointer owner)
+{
+	return hc_daemon_get_snapshot(owner);
+}
+
+static const char *
+hc_daemon_bus_get_state(gpointer owner)
+{
+	return hc_daemon_state_to_string(hc_daemon_get_state(owner));
+}
+
+static HcCatalogue *
+hc_daemon_bus_get_catalogue(gpointer owner, GError **error)
+{
+	return hc_daemon_get_catalogue(owner, error);
+}
+
+static HcAccess *
+hc_daemon_bus_get_access(gpointer owner)
+{
+	return hc_daemon_get_access(owner);
+}
+
+static HcCheckPool *
+hc_daemon_bus_get_check_pool(gpointer owner)
+{
+	return hc_daemon_get_check_pool(owner);
+}
+
+static gboolean
+hc_daemon_bus_refresh(gpointer owner,
+		      const char *const *probes,
+		      HcRefreshFunc func,
+		      gpointer user_data,
+		      GError **error)
+{
+	return hc_daemon_refresh(owner, probes, func, user_data, error);
+}
+
+static void
+hc_daemon_bus_name_acquired(gpointer owner)
+{
+	hc_daemon_name_acquired(owner);
+}
+
+static void
+hc_daemon_bus_fatal(gpointer owner, const GError *error)
+{
+	hc_daemon_fatal(owner, error);
+}
+
+static const HcBusOwner hc_daemon_bus_owner = {
+    .get_snapshot = hc_daemon_bus_get_snapshot,
+    .get_state = hc_daemon_bus_get_state,
+    .get_catalogue = hc_daemon_bus_get_catalogue,
+    .get_access = hc_daemon_bus_get_access,
+    .get_check_pool = hc_daemon_bus_get_check_pool,
+    .refresh = hc_daemon_bus_refresh,
+    .name_acquired = hc_daemon_bus_name_acquired,
+    .fatal = hc_daemon_bus_fatal,
+};
+
 gboolean
 hc_daemon_run(HcDaemon *daemon, GError **error)
 {
@@ -739,7 +788,12 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 	if (!hc_daemon_add_signals(daemon, error))
 		return FALSE;
 	hc_catalogue_loader_hash(daemon->catalogue);
-	daemon->bus = hc_bus_new(daemon, daemon->bus_kind, daemon->address, error);
+	daemon->bus = hc_bus_new(daemon->event,
+				 &hc_daemon_bus_owner,
+				 daemon,
+				 daemon->bus_kind,
+				 daemon->address,
+				 error);
 	if (daemon->bus == NULL)
 		return FALSE;
 	if (hc_daemon_load_cache(daemon) && !hc_bus_request_name(daemon->bus, error))

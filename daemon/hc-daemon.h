@@ -5,6 +5,9 @@
 #include <systemd/sd-event.h>
 
 #include "hc-verdict.h"
+
+#include "hc-bus.h"
+#include "hc-refresh-queue.h"
 #include "hostcap/hc-snapshot.h"
 
 G_BEGIN_DECLS
@@ -27,12 +30,6 @@ typedef enum {
 
 const char *
 hc_daemon_state_to_string(HcDaemonState state);
-
-typedef enum {
-	HC_BUS_KIND_SYSTEM,
-	HC_BUS_KIND_SESSION,
-	HC_BUS_KIND_ADDRESS,
-} HcBusKind;
 
 typedef struct {
 	HcBusKind bus_kind;
@@ -57,7 +54,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcDaemon, hc_daemon_free)
 gboolean
 hc_daemon_run(HcDaemon *daemon, GError **error);
 
-/* ---- for the bus front end and the change monitor ---- */
+/* ---- for the change monitor and the tests; the bus front end sees the daemon only through
+ * the HcBusOwner interface (hc-bus.h) ---- */
 
 sd_event *
 hc_daemon_get_event(HcDaemon *daemon);
@@ -69,22 +67,14 @@ hc_daemon_get_snapshot(HcDaemon *daemon);
 guint
 hc_daemon_get_n_probes(HcDaemon *daemon);
 /* who may Refresh and how often (hc-access.h) */
-typedef struct _HcAccess HcAccess;
 HcAccess *
 hc_daemon_get_access(HcDaemon *daemon);
 /* the worker pool of the Check methods (hc-check-pool.h) */
-struct _HcCheckPool *
+HcCheckPool *
 hc_daemon_get_check_pool(HcDaemon *daemon);
 /* borrowed; NULL with the load error (names the file) when the catalogue did not load */
 HcCatalogue *
 hc_daemon_get_catalogue(HcDaemon *daemon, GError **error);
-
-/* called with the generation of the snapshot that covers the refresh, or an error */
-typedef void (*HcRefreshFunc)(guint64 generation, const GError *error, gpointer user_data);
-
-/* HC_ERROR_INVALID_ARGUMENT naming the first of @probes that is not a probe */
-gboolean
-hc_daemon_check_probe_names(const char *const *probes, GError **error);
 
 /**
  * hc_daemon_refresh:

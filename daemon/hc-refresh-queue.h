@@ -3,8 +3,6 @@
 
 #include <glib.h>
 
-#include "hc-daemon.h"
-
 G_BEGIN_DECLS
 
 /**
@@ -13,6 +11,9 @@ G_BEGIN_DECLS
  * callers of the pass in flight. Knows nothing of the loop or the prober.
  */
 typedef struct _HcRefreshQueue HcRefreshQueue;
+
+/* called with the generation of the snapshot that covers the refresh, or an error */
+typedef void (*HcRefreshFunc)(guint64 generation, const GError *error, gpointer user_data);
 
 typedef struct {
 	HcRefreshFunc func;

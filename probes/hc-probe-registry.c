@@ -5,6 +5,8 @@
  * probe folders; a unit test checks that every declared id is unique and documented in
  * docs/capabilities.md.
  */
+#include "hostcap/hc-error.h"
+
 #include "hc-probe-registry.h"
 
 const HcProbeInfo *
@@ -15,4 +17,20 @@ hc_probe_registry_lookup(const char *name)
 			return hc_probe_registry[i];
 	}
 	return NULL;
+}
+
+gboolean
+hc_probe_registry_check_names(const char *const *names, GError **error)
+{
+	for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+		if (hc_probe_registry_lookup(names[i]) == NULL) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "unknown probe '%s'",
+				    names[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
 }

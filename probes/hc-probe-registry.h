@@ -12,5 +12,9 @@ extern const guint hc_probe_registry_len;
 /* NULL when no probe has that name */
 const HcProbeInfo *
 hc_probe_registry_lookup(const char *name);
+/* HC_ERROR_INVALID_ARGUMENT naming the first of @names (NULL-terminated; NULL = none) that is
+ * not a probe */
+gboolean
+hc_probe_registry_check_names(const char *const *names, GError **error);
 
 G_END_DECLS
