@@ -15,8 +15,9 @@ typedef enum {
 	HC_CONFIG_KIND_PROBES, /* list of registered probe names */
 	HC_CONFIG_KIND_UINT,
 	HC_CONFIG_KIND_UINT64,
-	HC_CONFIG_KIND_NAME, /* user or group name */
-	HC_CONFIG_KIND_PATH, /* absolute file path; "" = off */
+	HC_CONFIG_KIND_NAME,  /* user or group name */
+	HC_CONFIG_KIND_PATH,  /* absolute file path; "" = off */
+	HC_CONFIG_KIND_PATHS, /* list of absolute paths */
 	HC_CONFIG_KIND_BOOL,
 } HcConfigKind;
 
@@ -38,6 +39,7 @@ static const HcConfigKey hc_config_keys[] = {
      0,
      HC_DAEMON_CONFIG_MAX_TIMEOUT_SEC},
     {"QemuUser", HC_CONFIG_KIND_NAME, G_STRUCT_OFFSET(HcDaemonConfig, qemu_user)},
+    {"QemuBinary", HC_CONFIG_KIND_PATHS, G_STRUCT_OFFSET(HcDaemonConfig, qemu_binaries)},
     {"AdminGroup", HC_CONFIG_KIND_NAME, G_STRUCT_OFFSET(HcDaemonConfig, admin_group), 0, 0, TRUE},
     {"RefreshLimitPerMinute",
      HC_CONFIG_KIND_UINT,
@@ -91,6 +93,7 @@ hc_daemon_config_new(void)
 	HcDaemonConfig *config = g_new0(HcDaemonConfig, 1);
 
 	config->disabled_probes = g_new0(char *, 1);
+	config->qemu_binaries = g_new0(char *, 1);
 	config->qemu_user = g_strdup(hc_engine_default_qemu_user());
 	config->admin_group = g_strdup(HC_DAEMON_CONFIG_DEFAULT_ADMIN_GROUP);
 	config->refresh_limit_per_minute = HC_DAEMON_CONFIG_DEFAULT_REFRESH_LIMIT;
@@ -109,6 +112,7 @@ hc_daemon_config_free(HcDaemonConfig *config)
 	if (config == NULL)
 		return;
 	g_strfreev(config->disabled_probes);
+	g_strfreev(config->qemu_binaries);
 	g_free(config->qemu_user);
 	g_free(config->admin_group);
 	g_free(config->prometheus_file);
@@ -181,6 +185,36 @@ hc_config_parse_probes(GKeyFile *kf, const char *key, char ***out, GError **erro
 	return TRUE;
 }
 
+/* QemuBinary=: absolute paths, in search order; whether each exists is the qemu probe's
+ * finding, not a configuration error */
+static gboolean
+hc_config_parse_paths(GKeyFile *kf, const char *key, char ***out, GError **error)
+{
+	g_auto(GStrv) paths = g_key_file_get_string_list(kf, HC_DAEMON_CONFIG_GROUP, key, NULL, error);
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_free);
+
+	if (paths == NULL)
+		return FALSE;
+	for (guint i = 0; paths[i] != NULL; i++) {
+		g_strstrip(paths[i]);
+		if (paths[i][0] == '\0')
+			continue;
+		if (!g_path_is_absolute(paths[i])) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "'%s' is not an absolute path",
+				    paths[i]);
+			return FALSE;
+		}
+		g_ptr_array_add(kept, g_strdup(paths[i]));
+	}
+	g_ptr_array_add(kept, NULL);
+	g_strfreev(*out);
+	*out = (char **)g_ptr_array_free(g_steal_pointer(&kept), FALSE);
+	return TRUE;
+}
+
 static gboolean
 hc_config_parse_number(GKeyFile *kf, const HcConfigKey *k, guint64 *out, GError **error)
 {
@@ -239,6 +273,8 @@ hc_config_parse_key(GKeyFile *kf, const HcConfigKey *k, HcDaemonConfig *config, 
 	switch (k->kind) {
 	case HC_CONFIG_KIND_PROBES:
 		return hc_config_parse_probes(kf, k->key, field, error);
+	case HC_CONFIG_KIND_PATHS:
+		return hc_config_parse_paths(kf, k->key, field, error);
 	case HC_CONFIG_KIND_UINT:
 		if (!hc_config_parse_number(kf, k, &number, error))
 			return FALSE;
@@ -337,13 +373,17 @@ hc_daemon_config_probe_hash(const HcDaemonConfig *config)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *disabled = g_strjoinv(",", config->disabled_probes);
+	g_autofree char *qemu = g_strjoinv(";", config->qemu_binaries);
 	g_autofree char *text =
-	    g_strdup_printf("DisabledProbes=%s\nProbeTimeoutSec=%u\nQemuUser=%s\n%s",
+	    g_strdup_printf("DisabledProbes=%s\nProbeTimeoutSec=%u\nQemuUser=%s\n%s%s%s%s",
 			    disabled,
 			    config->probe_timeout_sec,
 			    config->qemu_user,
 			    /* only when set: caches written before the key existed stay valid */
-			    config->vfio_open_devices ? "VfioOpenDevices=yes\n" : "");
+			    config->vfio_open_devices ? "VfioOpenDevices=yes\n" : "",
+			    qemu[0] != '\0' ? "QemuBinary=" : "",
+			    qemu,
+			    qemu[0] != '\0' ? "\n" : "");
 
 	g_checksum_update(sum, (const guchar *)text, -1);
 	return g_strdup_printf("sha256:%s", g_checksum_get_string(sum));

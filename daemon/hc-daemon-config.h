@@ -17,6 +17,7 @@ typedef struct {
 	char **disabled_probes;		/* NULL-terminated, never NULL */
 	guint probe_timeout_sec;	/* 0 = the engine's default */
 	char *qemu_user;		/* never NULL */
+	char **qemu_binaries;		/* QemuBinary=: searched first; NULL-terminated, never NULL */
 	char *admin_group;		/* "" = Refresh is for root only */
 	guint refresh_limit_per_minute; /* per caller; 0 = no limit */
 	guint64 history_max_bytes;	/* history.jsonl is trimmed to stay below */
@@ -60,7 +61,7 @@ char **
 hc_daemon_config_dup_key_names(void);
 
 /* "sha256:…" over the settings that change probe results (DisabledProbes, ProbeTimeoutSec,
- * QemuUser): the config part of the cache key. AdminGroup and the limits do not count. */
+ * QemuUser, QemuBinary): the config part of the cache key. AdminGroup and the limits do not count. */
 char *
 hc_daemon_config_probe_hash(const HcDaemonConfig *config);
 

@@ -143,6 +143,7 @@ hc_daemon_load_config(HcDaemon *daemon)
 	daemon->config = config;
 	daemon->engine_opts.disabled_probes = (const char *const *)config->disabled_probes;
 	daemon->engine_opts.qemu_user = config->qemu_user;
+	daemon->engine_opts.qemu_binaries = (const char *const *)config->qemu_binaries;
 	daemon->engine_opts.default_timeout_msec = config->probe_timeout_sec * 1000;
 	hc_access_set_policy(daemon->access, config->admin_group, config->refresh_limit_per_minute);
 	if (daemon->debounce != NULL)
@@ -170,6 +171,7 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 				? g_strdupv((char **)opts->data_dirs)
 				: hc_daemon_default_data_dirs();
 	daemon->engine_opts.sysroot = daemon->sysroot;
+	daemon->engine_opts.cache_dir = daemon->cache_dir;
 	daemon->engine_opts.data_dirs = (const char *const *)daemon->data_dirs;
 	daemon->config_path = g_strdup(opts->config_path != NULL ? opts->config_path
 								 : HC_SYSCONFDIR "/hostcapd.conf");

@@ -245,6 +245,7 @@ hc_engine_slot_start(HcEngineRun *run, guint index, const HcEngineOptions *opts)
 	job->info = slot->info;
 	job->ctx =
 	    hc_probe_context_new(slot->info, opts->sysroot, opts->qemu_user, opts->data_dirs);
+	hc_probe_context_set_qemu(job->ctx, opts->qemu_binaries, opts->cache_dir);
 	slot->start_usec = g_get_monotonic_time();
 	slot->deadline_usec =
 	    slot->start_usec + (gint64)slot->timeout_msec * G_TIME_SPAN_MILLISECOND;

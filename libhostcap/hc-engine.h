@@ -26,6 +26,8 @@ typedef struct {
 	const char *const *disabled_probes; /* names reported as disabled; NULL-terminated */
 	const char *const *data_dirs;	    /* catalogue roots, lowest priority first (probes.d) */
 	gboolean open_devices; /* probes may open vfio groups and devices in this pass */
+	const char *const *qemu_binaries;   /* QemuBinary= paths, searched first; NULL-terminated */
+	const char *cache_dir;		    /* where probes may keep what survives a restart */
 } HcEngineOptions;
 
 typedef struct {

@@ -21,6 +21,13 @@ void
 hc_probe_context_free(HcProbeContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcProbeContext, hc_probe_context_free)
 
+/* the QemuBinary= paths (searched before the usual places) and the directory where a probe
+ * may persist results across restarts; both may be NULL */
+void
+hc_probe_context_set_qemu(HcProbeContext *ctx,
+			  const char *const *qemu_binaries,
+			  const char *cache_dir);
+
 /* CLOCK_MONOTONIC usec after which is_cancelled() is TRUE; 0 = none. @cancel_flag, when
  * not NULL, is an atomic int owned by the caller (it must outlive the context); setting it
  * to non-zero cancels the run at once. */

@@ -20,6 +20,8 @@ struct _HcProbeContext {
 	char *qemu_user;
 	gboolean may_open_devices;
 	GStrv data_dirs;
+	GStrv qemu_binaries;
+	char *cache_dir;
 	gint64 deadline_usec;
 	gint *cancel_flag;
 	GHashTable *reported; /* id -> HcCapability* (owned) */
@@ -72,9 +74,22 @@ hc_probe_context_free(HcProbeContext *ctx)
 	g_free(ctx->sysroot);
 	g_free(ctx->qemu_user);
 	g_strfreev(ctx->data_dirs);
+	g_strfreev(ctx->qemu_binaries);
+	g_free(ctx->cache_dir);
 	g_hash_table_unref(ctx->reported);
 	g_ptr_array_unref(ctx->dropped);
 	g_free(ctx);
+}
+
+void
+hc_probe_context_set_qemu(HcProbeContext *ctx,
+			  const char *const *qemu_binaries,
+			  const char *cache_dir)
+{
+	g_strfreev(ctx->qemu_binaries);
+	ctx->qemu_binaries = qemu_binaries != NULL ? g_strdupv((char **)qemu_binaries) : NULL;
+	g_free(ctx->cache_dir);
+	ctx->cache_dir = cache_dir != NULL && cache_dir[0] != '\0' ? g_strdup(cache_dir) : NULL;
 }
 
 void
@@ -118,6 +133,19 @@ const char *const *
 hc_probe_context_get_data_dirs(HcProbeContext *ctx)
 {
 	return (const char *const *)ctx->data_dirs;
+}
+
+const char *const *
+hc_probe_context_get_qemu_binaries(HcProbeContext *ctx)
+{
+	static const char *const none[] = {NULL};
+	return ctx->qemu_binaries != NULL ? (const char *const *)ctx->qemu_binaries : none;
+}
+
+const char *
+hc_probe_context_get_cache_dir(HcProbeContext *ctx)
+{
+	return ctx->cache_dir;
 }
 
 gboolean

@@ -80,6 +80,14 @@ hc_probe_context_get_data_dirs(HcProbeContext *ctx);
  * by a uevent or a device node change */
 gboolean
 hc_probe_context_may_open_devices(HcProbeContext *ctx);
+/* the QemuBinary= paths from the configuration, searched before the usual places; never
+ * NULL (may be empty). Host paths: a probe prefixes the sysroot like any other path */
+const char *const *
+hc_probe_context_get_qemu_binaries(HcProbeContext *ctx);
+/* a directory the probe may keep results in across daemon restarts (the daemon's cache
+ * directory); NULL when there is none (offline runs, tests): then nothing is persisted */
+const char *
+hc_probe_context_get_cache_dir(HcProbeContext *ctx);
 /* TRUE once the deadline has passed: long loops should check it and stop */
 gboolean
 hc_probe_context_is_cancelled(HcProbeContext *ctx);

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Asking a QEMU binary about itself over QMP (docs/interop/qmp-spec in QEMU; the commands
+ * are in qapi/machine.json and qapi/machine-target.json): one short-lived process per binary,
+ * stopped before any guest runs, no machine and no devices, TCG so no /dev/kvm is needed.
+ */
+#include "hc-qemu-info.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "hostcap/hc-error.h"
+
+/* QMP replies are a few hundred KiB at most; a binary that prints more is not QEMU */
+#define HC_QEMU_MAX_OUTPUT (8 * 1024 * 1024)
+
+static const char hc_qemu_session[] =
+    "{\"execute\":\"qmp_capabilities\"}\n"
+    "{\"execute\":\"query-version\"}\n"
+    "{\"execute\":\"query-machines\"}\n"
+    "{\"execute\":\"query-cpu-definitions\"}\n"
+    "{\"execute\":\"query-cpu-model-expansion\","
+    "\"arguments\":{\"type\":\"full\",\"model\":{\"name\":\"max\"}}}\n"
+    "{\"execute\":\"quit\"}\n";
+
+/* the replies, in the order the session asks */
+enum {
+	HC_QMP_CAPABILITIES,
+	HC_QMP_VERSION,
+	HC_QMP_MACHINES,
+	HC_QMP_CPU_DEFINITIONS,
+	HC_QMP_MAX_EXPANSION,
+	HC_QMP_QUIT,
+	HC_QMP_LAST,
+};
+
+void
+hc_qemu_info_free(HcQemuInfo *info)
+{
+	if (info == NULL)
+		return;
+	g_free(info->version);
+	g_free(info->package);
+	g_clear_pointer(&info->machines, g_ptr_array_unref);
+	g_clear_pointer(&info->aliases, g_ptr_array_unref);
+	g_clear_pointer(&info->cpu_models, g_ptr_array_unref);
+	g_clear_pointer(&info->tcg_models, g_ptr_array_unref);
+	g_clear_pointer(&info->tcg_features, g_ptr_array_unref);
+	g_free(info);
+}
+
+static HcQemuInfo *
+hc_qemu_info_new(void)
+{
+	HcQemuInfo *info = g_new0(HcQemuInfo, 1);
+	info->machines = g_ptr_array_new_with_free_func(g_free);
+	info->aliases = g_ptr_array_new_with_free_func(g_free);
+	info->cpu_models = g_ptr_array_new_with_free_func(g_free);
+	info->tcg_models = g_ptr_array_new_with_free_func(g_free);
+	info->tcg_features = g_ptr_array_new_with_free_func(g_free);
+	return info;
+}
+
+/* json-glib warns on a missing or mistyped member: these return NULL instead */
+static JsonObject *
+hc_qemu_obj(JsonObject *obj, const char *name)
+{
+	JsonNode *node = obj != NULL ? json_object_get_member(obj, name) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+}
+
+static JsonArray *
+hc_qemu_arr(JsonObject *obj, const char *name)
+{
+	JsonNode *node = obj != NULL ? json_object_get_member(obj, name) : NULL;
+	return node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+static const char *
+hc_qemu_str(JsonNode *node)
+{
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+	    json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
+static gint
+hc_qemu_strcmp(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct {
+	GSubprocess *proc;
+	char *out;
+	char *err;
+	GError *error;
+	gboolean done;
+} HcQemuComm;
+
+static void
+hc_qemu_comm_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	HcQemuComm *comm = user_data;
+
+	g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source),
+					     res,
+					     &comm->out,
+					     &comm->err,
+					     &comm->error);
+	comm->done = TRUE;
+}
+
+static gboolean
+hc_qemu_tick(gpointer user_data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+/* runs the session; stdout on success. The probe's deadline kills QEMU */
+static char *
+hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
+{
+	const char *const argv[] = {bin->run_path,
+				    "-machine",
+				    "none",
+				    "-accel",
+				    "tcg",
+				    "-display",
+				    "none",
+				    "-nodefaults",
+				    "-no-user-config",
+				    "-S",
+				    "-qmp",
+				    "stdio",
+				    NULL};
+	g_autoptr(GMainContext) mc = g_main_context_new();
+	g_autoptr(GSource) tick = g_timeout_source_new(20);
+	HcQemuComm comm = {0};
+	g_autofree char *err_text = NULL;
+
+	g_main_context_push_thread_default(mc);
+	comm.proc = g_subprocess_newv(argv,
+				      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
+				      error);
+	if (comm.proc == NULL) {
+		g_main_context_pop_thread_default(mc);
+		return NULL;
+	}
+	/* the tick wakes the loop so the deadline is seen even while QEMU is silent */
+	g_source_set_callback(tick, hc_qemu_tick, NULL, NULL);
+	g_source_attach(tick, mc);
+	g_subprocess_communicate_utf8_async(comm.proc, hc_qemu_session, NULL, hc_qemu_comm_done, &comm);
+	while (!comm.done) {
+		if (hc_probe_context_is_cancelled(ctx))
+			g_subprocess_force_exit(comm.proc);
+		g_main_context_iteration(mc, TRUE);
+	}
+	g_subprocess_wait(comm.proc, NULL, NULL);
+	g_source_destroy(tick);
+	g_main_context_pop_thread_default(mc);
+	err_text = g_strstrip(g_steal_pointer(&comm.err) ?: g_strdup(""));
+	if (comm.error != NULL) {
+		g_propagate_prefixed_error(error, comm.error, "%s: ", bin->path);
+		g_clear_object(&comm.proc);
+		g_free(comm.out);
+		return NULL;
+	}
+	if (!g_subprocess_get_if_exited(comm.proc) || g_subprocess_get_exit_status(comm.proc) != 0) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "%s -machine none -qmp stdio %s: %s",
+			    bin->path,
+			    hc_probe_context_is_cancelled(ctx) ? "timed out" : "failed",
+			    err_text[0] != '\0' ? err_text : "no message");
+		g_clear_object(&comm.proc);
+		g_free(comm.out);
+		return NULL;
+	}
+	g_clear_object(&comm.proc);
+	return comm.out;
+}
+
+/* the "return" members of the replies, in order; events and the greeting are skipped */
+static GPtrArray *
+hc_qemu_split_replies(const char *out, GError **error)
+{
+	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+	GPtrArray *replies = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+
+	for (guint i = 0; lines[i] != NULL && replies->len < HC_QMP_LAST; i++) {
+		g_autoptr(JsonParser) parser = json_parser_new_immutable();
+		JsonObject *obj;
+
+		if (lines[i][0] != '{' || !json_parser_load_from_data(parser, lines[i], -1, NULL) ||
+		    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+			continue;
+		obj = json_node_get_object(json_parser_get_root(parser));
+		if (json_object_has_member(obj, "return"))
+			g_ptr_array_add(replies, json_node_copy(json_object_get_member(obj, "return")));
+		else if (json_object_has_member(obj, "error"))
+			g_ptr_array_add(replies, json_node_new(JSON_NODE_NULL));
+	}
+	if (replies->len < HC_QMP_QUIT) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "QMP answered %u of %u commands",
+			    replies->len,
+			    (guint)HC_QMP_QUIT);
+		g_ptr_array_unref(replies);
+		return NULL;
+	}
+	return replies;
+}
+
+static gboolean
+hc_qemu_parse_version(HcQemuInfo *info, JsonNode *node, GError **error)
+{
+	JsonObject *obj = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+	JsonObject *q = hc_qemu_obj(obj, "qemu");
+	gint64 major, minor, micro;
+
+	if (q == NULL) {
+		g_set_error_literal(error, HC_ERROR, HC_ERROR_INTERNAL, "query-version failed");
+		return FALSE;
+	}
+	major = json_object_get_int_member_with_default(q, "major", 0);
+	minor = json_object_get_int_member_with_default(q, "minor", 0);
+	micro = json_object_get_int_member_with_default(q, "micro", 0);
+	info->version = g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
+					".%" G_GINT64_FORMAT,
+					major,
+					minor,
+					micro);
+	info->version_number = major * 10000 + minor * 100 + micro;
+	info->package = g_strdup(hc_qemu_str(json_object_get_member(obj, "package")) ?: "");
+	g_strstrip(info->package);
+	return TRUE;
+}
+
+/* the "name" of each element of an array reply; @each may filter and collect more */
+static gboolean
+hc_qemu_each_named(JsonNode *node,
+		   const char *what,
+		   void (*each)(HcQemuInfo *, JsonObject *, const char *),
+		   HcQemuInfo *info,
+		   GError **error)
+{
+	JsonArray *arr = JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+
+	if (arr == NULL) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "%s failed", what);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(arr); i++) {
+		JsonNode *el = json_array_get_element(arr, i);
+		JsonObject *obj = JSON_NODE_HOLDS_OBJECT(el) ? json_node_get_object(el) : NULL;
+		const char *name = obj != NULL ? hc_qemu_str(json_object_get_member(obj, "name"))
+					       : NULL;
+		if (name != NULL)
+			each(info, obj, name);
+	}
+	return TRUE;
+}
+
+static void
+hc_qemu_add_machine(HcQemuInfo *info, JsonObject *obj, const char *name)
+{
+	const char *alias = hc_qemu_str(json_object_get_member(obj, "alias"));
+
+	g_ptr_array_add(info->machines, g_strdup(name));
+	if (alias != NULL)
+		g_ptr_array_add(info->aliases, g_strdup_printf("%s=%s", alias, name));
+}
+
+static void
+hc_qemu_add_cpu(HcQemuInfo *info, JsonObject *obj, const char *name)
+{
+	JsonArray *missing = hc_qemu_arr(obj, "unavailable-features");
+
+	g_ptr_array_add(info->cpu_models, g_strdup(name));
+	if (missing != NULL && json_array_get_length(missing) == 0)
+		g_ptr_array_add(info->tcg_models, g_strdup(name));
+}
+
+static gboolean
+hc_qemu_parse_expansion(HcQemuInfo *info, JsonNode *node, GError **error)
+{
+	JsonObject *obj = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+	JsonObject *props = hc_qemu_obj(hc_qemu_obj(obj, "model"), "props");
+	g_autoptr(GList) members = NULL;
+
+	if (props == NULL) {
+		g_set_error_literal(error,
+				    HC_ERROR,
+				    HC_ERROR_INTERNAL,
+				    "query-cpu-model-expansion of max failed");
+		return FALSE;
+	}
+	members = json_object_get_members(props);
+	/* a feature is a boolean property that is on; the model's other switches are too
+	 * (migratable, check), which is harmless: no model lists them as features */
+	for (GList *l = members; l != NULL; l = l->next) {
+		JsonNode *v = json_object_get_member(props, l->data);
+		if (JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_BOOLEAN &&
+		    json_node_get_boolean(v))
+			g_ptr_array_add(info->tcg_features, g_strdup(l->data));
+	}
+	return TRUE;
+}
+
+HcQemuInfo *
+hc_qemu_info_query(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
+{
+	g_autofree char *out = hc_qemu_run_session(ctx, bin, error);
+	g_autoptr(GPtrArray) replies = NULL;
+	g_autoptr(HcQemuInfo) info = hc_qemu_info_new();
+
+	if (out == NULL)
+		return NULL;
+	if (strlen(out) > HC_QEMU_MAX_OUTPUT) {
+		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "%s: QMP output too large", bin->path);
+		return NULL;
+	}
+	replies = hc_qemu_split_replies(out, error);
+	if (replies == NULL ||
+	    !hc_qemu_parse_version(info, g_ptr_array_index(replies, HC_QMP_VERSION), error) ||
+	    !hc_qemu_each_named(g_ptr_array_index(replies, HC_QMP_MACHINES),
+				"query-machines",
+				hc_qemu_add_machine,
+				info,
+				error) ||
+	    !hc_qemu_each_named(g_ptr_array_index(replies, HC_QMP_CPU_DEFINITIONS),
+				"query-cpu-definitions",
+				hc_qemu_add_cpu,
+				info,
+				error) ||
+	    !hc_qemu_parse_expansion(info, g_ptr_array_index(replies, HC_QMP_MAX_EXPANSION), error)) {
+		g_prefix_error(error, "%s: ", bin->path);
+		return NULL;
+	}
+	g_ptr_array_sort(info->machines, hc_qemu_strcmp);
+	g_ptr_array_sort(info->aliases, hc_qemu_strcmp);
+	g_ptr_array_sort(info->cpu_models, hc_qemu_strcmp);
+	g_ptr_array_sort(info->tcg_models, hc_qemu_strcmp);
+	g_ptr_array_sort(info->tcg_features, hc_qemu_strcmp);
+	return g_steal_pointer(&info);
+}
+
+/* ---- the cache's form ---- */
+
+static const struct {
+	const char *member;
+	gsize offset;
+} hc_qemu_lists[] = {
+    {"machines", G_STRUCT_OFFSET(HcQemuInfo, machines)},
+    {"aliases", G_STRUCT_OFFSET(HcQemuInfo, aliases)},
+    {"cpu_models", G_STRUCT_OFFSET(HcQemuInfo, cpu_models)},
+    {"tcg_cpu_models", G_STRUCT_OFFSET(HcQemuInfo, tcg_models)},
+    {"tcg_cpu_features", G_STRUCT_OFFSET(HcQemuInfo, tcg_features)},
+};
+
+JsonObject *
+hc_qemu_info_to_json(const HcQemuInfo *info)
+{
+	JsonObject *obj = json_object_new();
+
+	json_object_set_string_member(obj, "version", info->version);
+	json_object_set_int_member(obj, "version_number", info->version_number);
+	json_object_set_string_member(obj, "package", info->package);
+	for (guint i = 0; i < G_N_ELEMENTS(hc_qemu_lists); i++) {
+		GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, info, hc_qemu_lists[i].offset);
+		JsonArray *arr = json_array_sized_new(list->len);
+		for (guint j = 0; j < list->len; j++)
+			json_array_add_string_element(arr, g_ptr_array_index(list, j));
+		json_object_set_array_member(obj, hc_qemu_lists[i].member, arr);
+	}
+	return obj;
+}
+
+HcQemuInfo *
+hc_qemu_info_from_json(JsonObject *obj, GError **error)
+{
+	g_autoptr(HcQemuInfo) info = hc_qemu_info_new();
+	const char *version = hc_qemu_str(json_object_get_member(obj, "version"));
+
+	if (version == NULL) {
+		g_set_error_literal(error, HC_ERROR, HC_ERROR_INVALID_ARGUMENT, "no version");
+		return NULL;
+	}
+	info->version = g_strdup(version);
+	info->version_number = json_object_get_int_member_with_default(obj, "version_number", 0);
+	info->package = g_strdup(hc_qemu_str(json_object_get_member(obj, "package")) ?: "");
+	for (guint i = 0; i < G_N_ELEMENTS(hc_qemu_lists); i++) {
+		GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, info, hc_qemu_lists[i].offset);
+		JsonArray *arr = hc_qemu_arr(obj, hc_qemu_lists[i].member);
+		if (arr == NULL) {
+			g_set_error(error,
+				    HC_ERROR,
+				    HC_ERROR_INVALID_ARGUMENT,
+				    "no %s list",
+				    hc_qemu_lists[i].member);
+			return NULL;
+		}
+		for (guint j = 0; j < json_array_get_length(arr); j++) {
+			const char *s = hc_qemu_str(json_array_get_element(arr, j));
+			if (s != NULL)
+				g_ptr_array_add(list, g_strdup(s));
+		}
+	}
+	return g_steal_pointer(&info);
+}
