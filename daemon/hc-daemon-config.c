@@ -190,7 +190,8 @@ hc_config_parse_probes(GKeyFile *kf, const char *key, char ***out, GError **erro
 static gboolean
 hc_config_parse_paths(GKeyFile *kf, const char *key, char ***out, GError **error)
 {
-	g_auto(GStrv) paths = g_key_file_get_string_list(kf, HC_DAEMON_CONFIG_GROUP, key, NULL, error);
+	g_auto(GStrv) paths =
+	    g_key_file_get_string_list(kf, HC_DAEMON_CONFIG_GROUP, key, NULL, error);
 	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_free);
 
 	if (paths == NULL)

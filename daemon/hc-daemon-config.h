@@ -14,11 +14,11 @@ G_BEGIN_DECLS
  * build configuration header.)
  */
 typedef struct {
-	char **disabled_probes;		/* NULL-terminated, never NULL */
-	guint probe_timeout_sec;	/* 0 = the engine's default */
-	char *qemu_user;		/* never NULL */
-	char **qemu_binaries;		/* QemuBinary=: searched first; NULL-terminated, never NULL */
-	char *admin_group;		/* "" = Refresh is for root only */
+	char **disabled_probes;	 /* NULL-terminated, never NULL */
+	guint probe_timeout_sec; /* 0 = the engine's default */
+	char *qemu_user;	 /* never NULL */
+	char **qemu_binaries;	 /* QemuBinary=: searched first; NULL-terminated, never NULL */
+	char *admin_group;	 /* "" = Refresh is for root only */
 	guint refresh_limit_per_minute; /* per caller; 0 = no limit */
 	guint64 history_max_bytes;	/* history.jsonl is trimmed to stay below */
 	char *prometheus_file;		/* "" = no Prometheus textfile export */
@@ -61,7 +61,8 @@ char **
 hc_daemon_config_dup_key_names(void);
 
 /* "sha256:…" over the settings that change probe results (DisabledProbes, ProbeTimeoutSec,
- * QemuUser, QemuBinary): the config part of the cache key. AdminGroup and the limits do not count. */
+ * QemuUser, QemuBinary): the config part of the cache key. AdminGroup and the limits do not count.
+ */
 char *
 hc_daemon_config_probe_hash(const HcDaemonConfig *config);
 

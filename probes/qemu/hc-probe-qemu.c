@@ -126,8 +126,14 @@ hc_probe_qemu_run(HcProbeContext *ctx, GError **error)
 	g_autoptr(GError) save_error = NULL;
 
 	if (bins->len == 0) {
-		g_autofree char *reason = g_strdup_printf("no QEMU binary: looked for %s", searched);
-		hc_probe_report_bool(ctx, "qemu.present", HC_CAP_STATE_UNSUPPORTED, FALSE, "%s", reason);
+		g_autofree char *reason =
+		    g_strdup_printf("no QEMU binary: looked for %s", searched);
+		hc_probe_report_bool(ctx,
+				     "qemu.present",
+				     HC_CAP_STATE_UNSUPPORTED,
+				     FALSE,
+				     "%s",
+				     reason);
 		hc_qemu_report_rest(ctx, HC_CAP_STATE_UNSUPPORTED, reason);
 		return TRUE;
 	}
@@ -137,10 +143,9 @@ hc_probe_qemu_run(HcProbeContext *ctx, GError **error)
 		gboolean cached = FALSE;
 		g_autoptr(HcQemuInfo) info = hc_qemu_info_of(ctx, cache, bin, &cached, &local);
 
-		g_ptr_array_add(listed,
-				g_strdup_printf("%s %s",
-						bin->path,
-						info != NULL ? info->version : "unknown"));
+		g_ptr_array_add(
+		    listed,
+		    g_strdup_printf("%s %s", bin->path, info != NULL ? info->version : "unknown"));
 		if (i > 0)
 			continue;
 		hc_probe_report_bool(ctx,

@@ -79,10 +79,10 @@ hc_qemu_read_build_id(int fd)
 	Elf64_Phdr ph[HC_QEMU_MAX_PHDRS];
 	guint8 notes[HC_QEMU_MAX_NOTES];
 
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > HC_QEMU_MAX_PHDRS)
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phnum == 0 || eh.e_phnum > HC_QEMU_MAX_PHDRS)
 		return g_strdup("");
 	if (pread(fd, ph, eh.e_phnum * sizeof(Elf64_Phdr), eh.e_phoff) !=
 	    (ssize_t)(eh.e_phnum * sizeof(Elf64_Phdr)))
@@ -129,8 +129,8 @@ hc_qemu_binary_open(HcProbeContext *ctx, const char *path, GHashTable *seen)
 	}
 	g_hash_table_add(seen, g_steal_pointer(&inode));
 	bin->size = st.st_size;
-	bin->mtime_nsec = (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) +
-			  st.st_mtim.tv_nsec;
+	bin->mtime_nsec =
+	    (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st.st_mtim.tv_nsec;
 	bin->build_id = hc_qemu_read_build_id(fd);
 	close(fd);
 	return g_steal_pointer(&bin);

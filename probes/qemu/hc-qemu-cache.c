@@ -113,8 +113,8 @@ hc_qemu_cache_open(const char *cache_dir)
 {
 	HcQemuCache *cache = g_new0(HcQemuCache, 1);
 
-	cache->path =
-	    cache_dir != NULL ? g_build_filename(cache_dir, HC_QEMU_CACHE_FILE, NULL) : NULL;
+	cache->path = cache_dir != NULL ? g_build_filename(cache_dir, HC_QEMU_CACHE_FILE, NULL)
+					: NULL;
 	cache->binaries = cache->path != NULL ? hc_qemu_cache_read(cache->path) : NULL;
 	/* without a file, the memo of this process stands in for it */
 	if (cache->binaries == NULL && cache->path == NULL) {
@@ -159,9 +159,10 @@ hc_qemu_cache_store(HcQemuCache *cache, const char *key, const HcQemuInfo *info)
 	g_autoptr(GList) members = json_object_get_members(cache->binaries);
 
 	for (GList *l = members; l != NULL; l = l->next)
-		json_object_set_member(copy,
-				       l->data,
-				       json_node_copy(json_object_get_member(cache->binaries, l->data)));
+		json_object_set_member(
+		    copy,
+		    l->data,
+		    json_node_copy(json_object_get_member(cache->binaries, l->data)));
 	json_object_set_object_member(copy, key, hc_qemu_info_to_json(info));
 	json_object_unref(cache->binaries);
 	cache->binaries = copy;
@@ -179,9 +180,10 @@ hc_qemu_cache_used(HcQemuCache *cache)
 	for (GList *l = members; l != NULL; l = l->next) {
 		if (!g_hash_table_contains(cache->used, l->data))
 			continue;
-		json_object_set_member(kept,
-				       l->data,
-				       json_node_copy(json_object_get_member(cache->binaries, l->data)));
+		json_object_set_member(
+		    kept,
+		    l->data,
+		    json_node_copy(json_object_get_member(cache->binaries, l->data)));
 	}
 	return kept;
 }
@@ -207,7 +209,8 @@ hc_qemu_cache_save(HcQemuCache *cache, GError **error)
 	g_autofree char *data = NULL;
 	gsize len = 0;
 
-	if (!cache->dirty && g_hash_table_size(cache->used) == json_object_get_size(cache->binaries))
+	if (!cache->dirty &&
+	    g_hash_table_size(cache->used) == json_object_get_size(cache->binaries))
 		return TRUE;
 	kept = hc_qemu_cache_used(cache);
 	if (cache->path == NULL) {

@@ -6,8 +6,12 @@
  */
 #include "hc-qemu-info.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hostcap/hc-error.h"
 
@@ -92,7 +96,6 @@ hc_qemu_strcmp(gconstpointer a, gconstpointer b)
 }
 
 typedef struct {
-	GSubprocess *proc;
 	char *out;
 	char *err;
 	GError *error;
@@ -118,9 +121,34 @@ hc_qemu_tick(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* runs the session; stdout on success. The probe's deadline kills QEMU */
-static char *
-hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
+/* the session as QEMU's stdin: a pipe written and closed before QEMU starts (it is far
+ * below the pipe's capacity), so a program that exits without reading cannot make the write
+ * fail and hide its own exit status and message */
+static int
+hc_qemu_session_fd(GError **error)
+{
+	int fds[2];
+	gsize len = strlen(hc_qemu_session);
+
+	if (!g_unix_open_pipe(fds, FD_CLOEXEC, error))
+		return -1;
+	if (write(fds[1], hc_qemu_session, len) != (gssize)len) {
+		int errsv = errno;
+		close(fds[0]);
+		close(fds[1]);
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errsv),
+			    "write to pipe: %s",
+			    g_strerror(errsv));
+		return -1;
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static GSubprocess *
+hc_qemu_spawn(const HcQemuBinary *bin, GError **error)
 {
 	const char *const argv[] = {bin->run_path,
 				    "-machine",
@@ -135,40 +163,52 @@ hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error
 				    "-qmp",
 				    "stdio",
 				    NULL};
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+	    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	int fd = hc_qemu_session_fd(error);
+
+	if (fd < 0)
+		return NULL;
+	g_subprocess_launcher_take_stdin_fd(launcher, fd);
+	return g_subprocess_launcher_spawnv(launcher, argv, error);
+}
+
+/* runs the session; stdout on success. The probe's deadline kills QEMU */
+static char *
+hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
+{
 	g_autoptr(GMainContext) mc = g_main_context_new();
 	g_autoptr(GSource) tick = g_timeout_source_new(20);
-	HcQemuComm comm = {0};
+	g_autoptr(GSubprocess) proc = NULL;
 	g_autofree char *err_text = NULL;
+	g_autofree char *out = NULL;
+	HcQemuComm comm = {0};
 
 	g_main_context_push_thread_default(mc);
-	comm.proc = g_subprocess_newv(argv,
-				      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
-				      error);
-	if (comm.proc == NULL) {
+	proc = hc_qemu_spawn(bin, error);
+	if (proc == NULL) {
 		g_main_context_pop_thread_default(mc);
 		return NULL;
 	}
 	/* the tick wakes the loop so the deadline is seen even while QEMU is silent */
 	g_source_set_callback(tick, hc_qemu_tick, NULL, NULL);
 	g_source_attach(tick, mc);
-	g_subprocess_communicate_utf8_async(comm.proc, hc_qemu_session, NULL, hc_qemu_comm_done, &comm);
+	g_subprocess_communicate_utf8_async(proc, NULL, NULL, hc_qemu_comm_done, &comm);
 	while (!comm.done) {
 		if (hc_probe_context_is_cancelled(ctx))
-			g_subprocess_force_exit(comm.proc);
+			g_subprocess_force_exit(proc);
 		g_main_context_iteration(mc, TRUE);
 	}
-	g_subprocess_wait(comm.proc, NULL, NULL);
+	g_subprocess_wait(proc, NULL, NULL);
 	g_source_destroy(tick);
 	g_main_context_pop_thread_default(mc);
+	out = g_steal_pointer(&comm.out);
 	err_text = g_strstrip(g_steal_pointer(&comm.err) ?: g_strdup(""));
 	if (comm.error != NULL) {
 		g_propagate_prefixed_error(error, comm.error, "%s: ", bin->path);
-		g_clear_object(&comm.proc);
-		g_free(comm.out);
 		return NULL;
 	}
-	if (!g_subprocess_get_if_exited(comm.proc) || g_subprocess_get_exit_status(comm.proc) != 0) {
+	if (!g_subprocess_get_if_exited(proc) || g_subprocess_get_exit_status(proc) != 0) {
 		g_set_error(error,
 			    HC_ERROR,
 			    HC_ERROR_INTERNAL,
@@ -176,12 +216,9 @@ hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error
 			    bin->path,
 			    hc_probe_context_is_cancelled(ctx) ? "timed out" : "failed",
 			    err_text[0] != '\0' ? err_text : "no message");
-		g_clear_object(&comm.proc);
-		g_free(comm.out);
 		return NULL;
 	}
-	g_clear_object(&comm.proc);
-	return comm.out;
+	return g_steal_pointer(&out);
 }
 
 /* the "return" members of the replies, in order; events and the greeting are skipped */
@@ -200,7 +237,8 @@ hc_qemu_split_replies(const char *out, GError **error)
 			continue;
 		obj = json_node_get_object(json_parser_get_root(parser));
 		if (json_object_has_member(obj, "return"))
-			g_ptr_array_add(replies, json_node_copy(json_object_get_member(obj, "return")));
+			g_ptr_array_add(replies,
+					json_node_copy(json_object_get_member(obj, "return")));
 		else if (json_object_has_member(obj, "error"))
 			g_ptr_array_add(replies, json_node_new(JSON_NODE_NULL));
 	}
@@ -231,11 +269,11 @@ hc_qemu_parse_version(HcQemuInfo *info, JsonNode *node, GError **error)
 	major = json_object_get_int_member_with_default(q, "major", 0);
 	minor = json_object_get_int_member_with_default(q, "minor", 0);
 	micro = json_object_get_int_member_with_default(q, "micro", 0);
-	info->version = g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-					".%" G_GINT64_FORMAT,
-					major,
-					minor,
-					micro);
+	info->version =
+	    g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
+			    major,
+			    minor,
+			    micro);
 	info->version_number = major * 10000 + minor * 100 + micro;
 	info->package = g_strdup(hc_qemu_str(json_object_get_member(obj, "package")) ?: "");
 	g_strstrip(info->package);
@@ -323,7 +361,11 @@ hc_qemu_info_query(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
 	if (out == NULL)
 		return NULL;
 	if (strlen(out) > HC_QEMU_MAX_OUTPUT) {
-		g_set_error(error, HC_ERROR, HC_ERROR_INTERNAL, "%s: QMP output too large", bin->path);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "%s: QMP output too large",
+			    bin->path);
 		return NULL;
 	}
 	replies = hc_qemu_split_replies(out, error);
@@ -339,7 +381,9 @@ hc_qemu_info_query(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
 				hc_qemu_add_cpu,
 				info,
 				error) ||
-	    !hc_qemu_parse_expansion(info, g_ptr_array_index(replies, HC_QMP_MAX_EXPANSION), error)) {
+	    !hc_qemu_parse_expansion(info,
+				     g_ptr_array_index(replies, HC_QMP_MAX_EXPANSION),
+				     error)) {
 		g_prefix_error(error, "%s: ", bin->path);
 		return NULL;
 	}

@@ -9,13 +9,13 @@ G_BEGIN_DECLS
 
 /* what one QEMU binary says about itself over QMP */
 typedef struct {
-	char *version;	       /* "11.1.3" */
-	gint64 version_number; /* major * 10000 + minor * 100 + micro: 110103 */
-	char *package;	       /* "Debian 1:11.1.3+ds-1", may be "" */
-	GPtrArray *machines;   /* "pc-q35-11.1", … sorted */
-	GPtrArray *aliases;    /* "q35=pc-q35-11.1", … sorted */
-	GPtrArray *cpu_models; /* every -cpu name, sorted */
-	GPtrArray *tcg_models; /* the models TCG runs with enforce (no unavailable feature) */
+	char *version;		 /* "11.1.3" */
+	gint64 version_number;	 /* major * 10000 + minor * 100 + micro: 110103 */
+	char *package;		 /* "Debian 1:11.1.3+ds-1", may be "" */
+	GPtrArray *machines;	 /* "pc-q35-11.1", … sorted */
+	GPtrArray *aliases;	 /* "q35=pc-q35-11.1", … sorted */
+	GPtrArray *cpu_models;	 /* every -cpu name, sorted */
+	GPtrArray *tcg_models;	 /* the models TCG runs with enforce (no unavailable feature) */
 	GPtrArray *tcg_features; /* the features TCG gives the "max" model, sorted */
 } HcQemuInfo;
 

@@ -170,12 +170,15 @@ START_TEST(test_cold_start_writes_cache)
 			 json_object_get_string_member(live, "fingerprint"));
 	ck_assert_int_eq(json_object_get_int_member(snap, "generation"),
 			 json_object_get_int_member(live, "generation"));
-	/* no temporary file left behind */
+	/* no temporary file left behind: the snapshot, and the qemu probe's answers per QEMU
+	 * build when this host has a QEMU */
 	{
 		g_autofree char *dir = g_path_get_dirname(path);
 		g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-		ck_assert_str_eq(g_dir_read_name(d), "snapshot.json");
-		ck_assert(g_dir_read_name(d) == NULL);
+		const char *const allowed[] = {"snapshot.json", "qemu-binaries.json", NULL};
+		const char *name;
+		while ((name = g_dir_read_name(d)) != NULL)
+			ck_assert_msg(g_strv_contains(allowed, name), "left behind: %s", name);
 	}
 }
 END_TEST

@@ -20,7 +20,9 @@ START_TEST(test_qemu_absent)
 
 	hc_dev_test_assert_all_in_state(&hc_probe_qemu, res, HC_CAP_STATE_UNSUPPORTED);
 	/* the reason says where it looked, as the host names those places */
-	ck_assert_msg(strstr(present->reason, "/usr/libexec/qemu-kvm") != NULL, "%s", present->reason);
+	ck_assert_msg(strstr(present->reason, "/usr/libexec/qemu-kvm") != NULL,
+		      "%s",
+		      present->reason);
 	ck_assert_msg(strstr(present->reason, "qemu-system-x86_64") != NULL, "%s", present->reason);
 	ck_assert_msg(strstr(present->reason, root) == NULL, "%s", present->reason);
 }
@@ -34,7 +36,9 @@ START_TEST(test_qemu_broken)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *machines;
 
-	hc_dev_test_write(root, "usr/libexec/qemu-kvm", "#!/bin/sh\necho 'no such accelerator' >&2\nexit 1\n");
+	hc_dev_test_write(root,
+			  "usr/libexec/qemu-kvm",
+			  "#!/bin/sh\necho 'no such accelerator' >&2\nexit 1\n");
 	ck_assert_int_eq(g_chmod(bin, 0755), 0);
 	res = hc_dev_test_run(&hc_probe_qemu, root);
 	hc_dev_test_assert_complete(&hc_probe_qemu, res);
@@ -43,7 +47,9 @@ START_TEST(test_qemu_broken)
 			 "/usr/libexec/qemu-kvm");
 	machines = hc_dev_test_get(res, "qemu.machines");
 	ck_assert_int_eq(machines->state, HC_CAP_STATE_UNKNOWN);
-	ck_assert_msg(strstr(machines->reason, "no such accelerator") != NULL, "%s", machines->reason);
+	ck_assert_msg(strstr(machines->reason, "no such accelerator") != NULL,
+		      "%s",
+		      machines->reason);
 	ck_assert_int_eq(hc_dev_test_get(res, "qemu.version")->state, HC_CAP_STATE_UNKNOWN);
 	hc_dev_test_rm_rf(root);
 }
@@ -57,7 +63,9 @@ START_TEST(test_qemu_not_qemu)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *version;
 
-	hc_dev_test_write(root, "usr/libexec/qemu-kvm", "#!/bin/sh\necho '{\"QMP\": {}}'\necho '[1,2'\nexit 0\n");
+	hc_dev_test_write(root,
+			  "usr/libexec/qemu-kvm",
+			  "#!/bin/sh\necho '{\"QMP\": {}}'\necho '[1,2'\nexit 0\n");
 	ck_assert_int_eq(g_chmod(bin, 0755), 0);
 	res = hc_dev_test_run(&hc_probe_qemu, root);
 	version = hc_dev_test_get(res, "qemu.version");

@@ -50,7 +50,8 @@ strv_has(const HcCapability *cap, const char *name)
 {
 	g_autofree const char **v = NULL;
 
-	ck_assert_msg(cap->value != NULL && g_variant_is_of_type(cap->value, G_VARIANT_TYPE_STRING_ARRAY),
+	ck_assert_msg(cap->value != NULL &&
+			  g_variant_is_of_type(cap->value, G_VARIANT_TYPE_STRING_ARRAY),
 		      "%s has no string list",
 		      cap->id);
 	v = g_variant_get_strv(cap->value, NULL);
@@ -73,8 +74,16 @@ qemu_output(const char *arg)
 	g_autoptr(GError) error = NULL;
 	int status = 0;
 
-	ck_assert_msg(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-				   &out, NULL, &status, &error),
+	ck_assert_msg(g_spawn_sync(NULL,
+				   (char **)argv,
+				   NULL,
+				   G_SPAWN_STDERR_TO_DEV_NULL,
+				   NULL,
+				   NULL,
+				   &out,
+				   NULL,
+				   &status,
+				   &error),
 		      "%s %s: %s",
 		      qemu_path,
 		      arg,
@@ -223,8 +232,8 @@ START_TEST(test_qemu_cache)
 	fourth = run_probe(NULL, bin, cache_dir);
 	/* a corrupt file is rebuilt, never believed */
 	ck_assert(strstr(find(fourth, "qemu.version")->reason, "(asked now)") != NULL);
-	ck_assert(hc_capability_equal(find(first, "qemu.cpu_models"),
-				      find(fourth, "qemu.cpu_models")));
+	ck_assert(
+	    hc_capability_equal(find(first, "qemu.cpu_models"), find(fourth, "qemu.cpu_models")));
 	g_unlink(file);
 	g_rmdir(cache_dir);
 	g_unlink(bin);
@@ -289,13 +298,22 @@ static gboolean
 fetch_release(const char *rel)
 {
 	const char *src = g_getenv("HC_SOURCE_DIR");
-	g_autofree char *script = g_build_filename(src != NULL ? src : ".", "scripts", "get-qemu", NULL);
+	g_autofree char *script =
+	    g_build_filename(src != NULL ? src : ".", "scripts", "get-qemu", NULL);
 	const char *argv[] = {script, rel, NULL};
 	g_autofree char *out = NULL;
 	int status = 0;
 
-	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
-			  &status, NULL) ||
+	if (!g_spawn_sync(NULL,
+			  (char **)argv,
+			  NULL,
+			  G_SPAWN_DEFAULT,
+			  NULL,
+			  NULL,
+			  &out,
+			  NULL,
+			  &status,
+			  NULL) ||
 	    !g_spawn_check_wait_status(status, NULL))
 		return FALSE;
 	qemu_path = g_strdup(g_strstrip(out));
