@@ -8,17 +8,20 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "hc-dev-test.h"
+#include "hc-probe-test.h"
 
 extern const HcProbeInfo hc_probe_qemu;
 
 START_TEST(test_qemu_absent)
 {
-	g_autofree char *root = hc_dev_test_fixture("no-kvm");
-	g_autoptr(HcProbeResult) res = hc_dev_test_run(&hc_probe_qemu, root);
-	const HcCapability *present = hc_dev_test_get(res, "qemu.present");
+	g_autofree char *root = hc_probe_test_fixture("no-kvm");
+	g_autoptr(HcProbeResult) res = hc_probe_test_run(&hc_probe_qemu, root);
+	const HcCapability *present = hc_probe_test_get(res, "qemu.present");
 
-	hc_dev_test_assert_all_in_state(&hc_probe_qemu, res, HC_CAP_STATE_UNSUPPORTED);
+	hc_probe_test_assert_all_in_state(&hc_probe_qemu,
+					  res,
+					  HC_CAP_STATE_UNSUPPORTED,
+					  "no QEMU binary");
 	/* the reason says where it looked, as the host names those places */
 	ck_assert_msg(strstr(present->reason, "/usr/libexec/qemu-kvm") != NULL,
 		      "%s",
@@ -36,22 +39,22 @@ START_TEST(test_qemu_broken)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *machines;
 
-	hc_dev_test_write(root,
-			  "usr/libexec/qemu-kvm",
-			  "#!/bin/sh\necho 'no such accelerator' >&2\nexit 1\n");
+	hc_probe_test_write(root,
+			    "usr/libexec/qemu-kvm",
+			    "#!/bin/sh\necho 'no such accelerator' >&2\nexit 1\n");
 	ck_assert_int_eq(g_chmod(bin, 0755), 0);
-	res = hc_dev_test_run(&hc_probe_qemu, root);
-	hc_dev_test_assert_complete(&hc_probe_qemu, res);
-	ck_assert_int_eq(hc_dev_test_get(res, "qemu.present")->state, HC_CAP_STATE_SUPPORTED);
-	ck_assert_str_eq(g_variant_get_string(hc_dev_test_get(res, "qemu.binary")->value, NULL),
+	res = hc_probe_test_run(&hc_probe_qemu, root);
+	hc_probe_test_assert_complete(&hc_probe_qemu, res);
+	ck_assert_int_eq(hc_probe_test_get(res, "qemu.present")->state, HC_CAP_STATE_SUPPORTED);
+	ck_assert_str_eq(g_variant_get_string(hc_probe_test_get(res, "qemu.binary")->value, NULL),
 			 "/usr/libexec/qemu-kvm");
-	machines = hc_dev_test_get(res, "qemu.machines");
+	machines = hc_probe_test_get(res, "qemu.machines");
 	ck_assert_int_eq(machines->state, HC_CAP_STATE_UNKNOWN);
 	ck_assert_msg(strstr(machines->reason, "no such accelerator") != NULL,
 		      "%s",
 		      machines->reason);
-	ck_assert_int_eq(hc_dev_test_get(res, "qemu.version")->state, HC_CAP_STATE_UNKNOWN);
-	hc_dev_test_rm_rf(root);
+	ck_assert_int_eq(hc_probe_test_get(res, "qemu.version")->state, HC_CAP_STATE_UNKNOWN);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
@@ -63,17 +66,17 @@ START_TEST(test_qemu_not_qemu)
 	g_autoptr(HcProbeResult) res = NULL;
 	const HcCapability *version;
 
-	hc_dev_test_write(root,
-			  "usr/libexec/qemu-kvm",
-			  "#!/bin/sh\necho '{\"QMP\": {}}'\necho '[1,2'\nexit 0\n");
+	hc_probe_test_write(root,
+			    "usr/libexec/qemu-kvm",
+			    "#!/bin/sh\necho '{\"QMP\": {}}'\necho '[1,2'\nexit 0\n");
 	ck_assert_int_eq(g_chmod(bin, 0755), 0);
-	res = hc_dev_test_run(&hc_probe_qemu, root);
-	version = hc_dev_test_get(res, "qemu.version");
+	res = hc_probe_test_run(&hc_probe_qemu, root);
+	version = hc_probe_test_get(res, "qemu.version");
 	ck_assert_int_eq(version->state, HC_CAP_STATE_UNKNOWN);
 	ck_assert_msg(strstr(version->reason, "QMP answered 0 of 5 commands") != NULL,
 		      "%s",
 		      version->reason);
-	hc_dev_test_rm_rf(root);
+	hc_probe_test_rm_rf(root);
 }
 END_TEST
 
@@ -91,13 +94,7 @@ qemu_suite(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *runner = srunner_create(qemu_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? 0 : 1;
+	return hc_probe_test_main(qemu_suite(), argc, argv);
 }
