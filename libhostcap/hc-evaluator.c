@@ -149,8 +149,12 @@ hc_resolve_effective(HcHostEval *ev)
 	gpointer key, val;
 
 	if (ev->spec->machine != NULL) {
-		g_autoptr(GArray) defs =
-		    hc_catalogue_get_machine_defaults(ev->cat, ev->spec->machine);
+		/* the defaults of the QEMU release this host runs, when its snapshot says */
+		g_autofree char *machine = hc_eval_qemu_machine_name(ev);
+		g_autoptr(GArray) defs = hc_catalogue_get_machine_defaults_for(
+		    ev->cat,
+		    machine,
+		    hc_eval_qemu_release(ev->host));
 		for (guint i = 0; i < defs->len; i++) {
 			HcDefaultValue *dv = &g_array_index(defs, HcDefaultValue, i);
 			hc_set_effective(ev, dv->feature, dv->value, HC_ORIGIN_MACHINE);
@@ -546,6 +550,7 @@ hc_evaluate_host(HcCatalogue *cat, const HcSpec *spec, HcSnapshot *host, GError 
 	ev->report = hc_report_new();
 	hc_resolve_effective(ev);
 	hc_eval_platform(ev);
+	hc_eval_qemu_machine(ev);
 	for (guint i = 0; i < ev->features->len; i++)
 		hc_eval_feature(ev, g_ptr_array_index(ev->features, i), errors);
 	for (guint i = 0; i < ev->features->len; i++) {

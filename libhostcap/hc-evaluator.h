@@ -51,6 +51,17 @@ hc_host_label(HcSnapshot *host);
 char *
 hc_describe_caps(HcSnapshot *host, GPtrArray *ids);
 
+/* the spec's machine type against the host's QEMU (probe "qemu"), in hc-eval-qemu.c */
+void
+hc_eval_qemu_machine(HcHostEval *ev);
+/* the QEMU release of @host ("11.1.3"), borrowed; NULL when its snapshot does not say */
+const char *
+hc_eval_qemu_release(HcSnapshot *host);
+/* the spec's machine type as the host's QEMU resolves it: an alias ("q35") becomes the
+ * machine it names there when the catalogue knows that one, else the spec's own name */
+char *
+hc_eval_qemu_machine_name(HcHostEval *ev);
+
 /* cpu.model, in hc-eval-cpu.c */
 void
 hc_eval_cpu_model(HcHostEval *ev, HcFeatureEval *fe);

@@ -158,8 +158,8 @@ hc_probe_qemu_run(HcProbeContext *ctx, GError **error)
 				       "qemu.binary",
 				       HC_CAP_STATE_SUPPORTED,
 				       bin->path,
-				       "the first of %s",
-				       searched);
+				       "found first (QemuBinary=, /usr/libexec/qemu-kvm, then "
+				       "qemu-system-x86_64 in $PATH)");
 		if (info != NULL)
 			hc_qemu_report_info(ctx,
 					    bin,

@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "hc-config.h"
 #include "hc-engine.h"
+#include "hc-verdict.h"
 
 extern const HcProbeInfo hc_probe_qemu;
 
@@ -294,8 +296,8 @@ START_TEST(test_qemu_sysroot)
 }
 END_TEST
 
-static gboolean
-fetch_release(const char *rel)
+static char *
+release_path(const char *rel)
 {
 	const char *src = g_getenv("HC_SOURCE_DIR");
 	g_autofree char *script =
@@ -315,9 +317,105 @@ fetch_release(const char *rel)
 			  &status,
 			  NULL) ||
 	    !g_spawn_check_wait_status(status, NULL))
-		return FALSE;
-	qemu_path = g_strdup(g_strstrip(out));
-	return qemu_path[0] != '\0';
+		return NULL;
+	g_strstrip(out);
+	return out[0] != '\0' ? g_steal_pointer(&out) : NULL;
+}
+
+/* a captured fixture host, running the QEMU at @path as the qemu probe sees it right now */
+static HcSnapshot *
+host_with_qemu(const char *fixture, const char *path)
+{
+	g_autofree char *file =
+	    g_strdup_printf("%s/tests/fixtures/hosts/%s.json", g_getenv("HC_SOURCE_DIR"), fixture);
+	g_autoptr(GError) error = NULL;
+	HcSnapshot *snap = hc_snapshot_load_file(file, &error);
+	g_autoptr(GPtrArray) results =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)hc_probe_result_free);
+
+	ck_assert_msg(snap != NULL, "%s: %s", file, error != NULL ? error->message : "");
+	g_ptr_array_add(results, run_probe(NULL, path, NULL));
+	hc_engine_apply_results(snap, results);
+	return snap;
+}
+
+static HcCatalogue *
+catalogue(void)
+{
+	const char *const dirs[] = {HC_SOURCE_DATADIR, NULL};
+	g_autoptr(GError) error = NULL;
+	HcCatalogue *cat = hc_catalogue_load(dirs, &error);
+
+	ck_assert_msg(cat != NULL, "%s", error != NULL ? error->message : "");
+	return cat;
+}
+
+/* the newest q35 of a release exists in it; pc-q35-10.2 exists only from 10.2 on */
+START_TEST(test_qemu_machine_verdict)
+{
+	g_autoptr(HcCatalogue) cat = catalogue();
+	g_autoptr(HcSnapshot) host = host_with_qemu("v-deb12-6.1", qemu_path);
+	const char *newest = g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
+	const char *newer = "{\"machine\": \"pc-q35-10.2\", \"features\": {}}";
+	g_autofree char *report = NULL;
+	g_autofree char *report2 = NULL;
+	HcVerdict verdict;
+	gboolean has_10_2 = g_strcmp0(release, "10.2") >= 0 && strlen(release) >= 4;
+
+	ck_assert(hc_check_bootable(cat, newest, strlen(newest), host, &verdict, &report, NULL));
+	ck_assert_msg(strstr(report, "has no machine type") == NULL, "%s", report);
+	/* the assumption note is only for hosts whose QEMU is not known */
+	ck_assert_msg(strstr(report, "The verdict assumes") == NULL, "%s", report);
+	ck_assert(hc_check_bootable(cat, newer, strlen(newer), host, &verdict, &report2, NULL));
+	if (has_10_2) {
+		ck_assert_msg(strstr(report2, "has no machine type") == NULL, "%s", report2);
+	} else {
+		g_autofree char *want =
+		    g_strdup_printf("has no machine type pc-q35-10.2: its newest "
+				    "of that family is pc-q35-%s",
+				    release);
+		ck_assert_int_eq(verdict, HC_VERDICT_NO);
+		ck_assert_msg(strstr(report2, want) != NULL, "%s", report2);
+	}
+	g_free((char *)newest);
+}
+END_TEST
+
+/* a VM on a pc-q35-11.1 machine cannot come to a host whose QEMU is 7.2 */
+START_TEST(test_qemu_machine_migration)
+{
+	g_autofree char *old_path = release_path("7.2");
+	g_autoptr(HcCatalogue) cat = catalogue();
+	g_autoptr(HcSnapshot) src = NULL;
+	g_autoptr(HcSnapshot) dst = NULL;
+	g_autofree char *spec = g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
+	g_autofree char *report = NULL;
+	g_autofree char *back = NULL;
+	g_autofree char *want = NULL;
+	HcVerdict verdict;
+
+	ck_assert_msg(old_path != NULL, "the system QEMU 7.2 is part of the qemu suite");
+	src = host_with_qemu("v-trixie-6.12", qemu_path);
+	dst = host_with_qemu("v-deb12-6.1", old_path);
+	ck_assert(hc_check_migration(cat, spec, strlen(spec), src, dst, &verdict, &report, NULL));
+	ck_assert_int_eq(verdict, HC_VERDICT_NO);
+	want = g_strdup_printf("On the target %s: QEMU 7.2.", hc_snapshot_get_hostname(dst));
+	ck_assert_msg(strstr(report, want) != NULL, "%s", report);
+	want = g_strdup_printf("has no machine type pc-q35-%s", release);
+	ck_assert_msg(strstr(report, want) != NULL, "%s", report);
+	/* the other way round, a 7.2 machine type runs on both */
+	g_free(spec);
+	spec = g_strdup("{\"machine\": \"pc-q35-7.2\", \"features\": {}}");
+	ck_assert(hc_check_migration(cat, spec, strlen(spec), dst, src, &verdict, &back, NULL));
+	ck_assert_msg(strstr(back, "has no machine type") == NULL, "%s", back);
+}
+END_TEST
+
+static gboolean
+fetch_release(const char *rel)
+{
+	qemu_path = release_path(rel);
+	return qemu_path != NULL;
 }
 
 int
@@ -342,6 +440,9 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_qemu_cache);
 	tcase_add_test(tc, test_qemu_cache_restart);
 	tcase_add_test(tc, test_qemu_sysroot);
+	tcase_add_test(tc, test_qemu_machine_verdict);
+	if (g_strcmp0(release, "7.2") != 0)
+		tcase_add_test(tc, test_qemu_machine_migration);
 	suite_add_tcase(s, tc);
 	runner = srunner_create(s);
 	srunner_run_all(runner, CK_NORMAL);

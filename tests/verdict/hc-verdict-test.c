@@ -60,6 +60,14 @@ hc_test_parse(const char *json, HcTestResult *out)
 	for (guint i = 0; i < json_array_get_length(findings); i++) {
 		JsonObject *f = json_array_get_object_element(findings, i);
 		const char *status = json_object_get_string_member(f, "status");
+		/* the fixture hosts were captured without the qemu probe, so every verdict notes
+		 * that it assumed their QEMU has the machine type; test-qemu-machine.c checks that
+		 * note, the golden summaries list what the features decide */
+		if (g_strcmp0(json_object_get_string_member(f, "severity"), "info") == 0 &&
+		    g_strcmp0(json_object_get_string_member(f, "feature"), "machine") == 0) {
+			ck_assert(strstr(json_object_get_string_member(f, "reason"), "QEMU") != NULL);
+			continue;
+		}
 		g_ptr_array_add(
 		    items,
 		    g_strdup_printf("%s:%s%s",
