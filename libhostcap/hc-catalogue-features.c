@@ -81,6 +81,7 @@ hc_feature_def_free(HcFeatureDef *def)
 	g_clear_pointer(&def->off_values, g_ptr_array_unref);
 	g_clear_pointer(&def->auto_values, g_ptr_array_unref);
 	g_free(def->filtered_unless);
+	g_free(def->falls_back_with);
 	g_free(def->blocks_migration_unless);
 	g_free(def->note);
 	g_free(def->effective_from);
@@ -247,6 +248,7 @@ static const char *const hc_feature_members[] = {
     "off_values",
     "auto_values",
     "filtered_unless",
+    "falls_back_with",
     "applies_with",
     "platform_dependent",
     "migration",
@@ -270,7 +272,7 @@ hc_parse_feature(const char *file,
 {
 	g_autoptr(HcFeatureDef) def = g_new0(HcFeatureDef, 1);
 	const char *s_desc = NULL, *s_qemu = NULL, *s_req = NULL, *s_rem = NULL;
-	const char *s_group = NULL, *s_filt = NULL, *s_block = NULL;
+	const char *s_group = NULL, *s_filt = NULL, *s_block = NULL, *s_fall = NULL;
 	const char *s_note = NULL, *s_from = NULL, *s_mreq = NULL, *s_mblock = NULL;
 
 	def->id = g_strdup(id);
@@ -294,6 +296,7 @@ hc_parse_feature(const char *file,
 	    !hc_json_get_string(obj, path, "remediation", TRUE, &s_rem, error) ||
 	    !hc_json_get_string(obj, path, "group", FALSE, &s_group, error) ||
 	    !hc_json_get_string(obj, path, "filtered_unless", FALSE, &s_filt, error) ||
+	    !hc_json_get_string(obj, path, "falls_back_with", FALSE, &s_fall, error) ||
 	    !hc_json_get_bool(obj,
 			      path,
 			      "platform_dependent",
@@ -324,6 +327,7 @@ hc_parse_feature(const char *file,
 	def->remediation = g_strdup(s_rem);
 	def->group = g_strdup(s_group);
 	def->filtered_unless = g_strdup(s_filt);
+	def->falls_back_with = g_strdup(s_fall);
 	def->blocks_migration_unless = g_strdup(s_block);
 	def->note = g_strdup(s_note);
 	def->effective_from = g_strdup(s_from);

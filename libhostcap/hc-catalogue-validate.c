@@ -108,6 +108,17 @@ hc_validate_feature_refs(HcCatalogue *cat,
 			    def->filtered_unless);
 		return FALSE;
 	}
+	if (def->falls_back_with != NULL &&
+	    hc_catalogue_lookup_feature(cat, def->falls_back_with) == NULL) {
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_UNKNOWN_FEATURE,
+			    "%s: $.features[\"%s\"].falls_back_with: no feature \"%s\"",
+			    def->file,
+			    def->id,
+			    def->falls_back_with);
+		return FALSE;
+	}
 	if (def->blocks_migration_unless != NULL &&
 	    hc_catalogue_lookup_feature(cat, def->blocks_migration_unless) == NULL) {
 		g_set_error(error,

@@ -102,6 +102,7 @@ typedef struct {
 	GPtrArray *off_values;	 /* values that need nothing from the host */
 	GPtrArray *auto_values;	 /* values for which a missing requirement is a quiet drop */
 	char *filtered_unless;	 /* bool feature: unless true, a miss is filtered (warning) */
+	char *falls_back_with;	 /* bool feature: when true, a miss is a fallback (warning) */
 	GPtrArray *applies_with; /* defaults apply only when one of these features is on */
 	gboolean platform_dependent;
 	gboolean target_may_add;       /* migration: a target offering more is fine */

@@ -422,6 +422,10 @@ hc_eval_cpu_model(HcHostEval *ev, HcFeatureEval *fe)
 
 	fe->cpu_missing = g_ptr_array_new_with_free_func(g_free);
 	fe->cpu_unknown = g_ptr_array_new_with_free_func(g_free);
+	if (hc_eval_cpu_under_tcg(ev)) {
+		hc_eval_cpu_model_tcg(ev, fe, enforce);
+		return;
+	}
 	g_ptr_array_add(fe->consulted, g_strdup("kvm.present"));
 	/* host/max: whatever KVM offers; compared feature by feature in a migration */
 	if (model == NULL) {

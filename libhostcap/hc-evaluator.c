@@ -151,10 +151,10 @@ hc_resolve_effective(HcHostEval *ev)
 	if (ev->spec->machine != NULL) {
 		/* the defaults of the QEMU release this host runs, when its snapshot says */
 		g_autofree char *machine = hc_eval_qemu_machine_name(ev);
-		g_autoptr(GArray) defs = hc_catalogue_get_machine_defaults_for(
-		    ev->cat,
-		    machine,
-		    hc_eval_qemu_release(ev->host));
+		g_autoptr(GArray) defs =
+		    hc_catalogue_get_machine_defaults_for(ev->cat,
+							  machine,
+							  hc_eval_qemu_release(ev->host));
 		for (guint i = 0; i < defs->len; i++) {
 			HcDefaultValue *dv = &g_array_index(defs, HcDefaultValue, i);
 			hc_set_effective(ev, dv->feature, dv->value, HC_ORIGIN_MACHINE);
@@ -240,6 +240,7 @@ typedef enum {
 	HC_MISS_EXPLICIT, /* asked for explicitly; QEMU would drop it */
 	HC_MISS_SLOW,	  /* performance only */
 	HC_MISS_PLATFORM, /* the named platform promises it */
+	HC_MISS_FALLBACK, /* QEMU falls back to the next choice of the command line */
 } HcMiss;
 
 /* the severity table of docs/verdicts.md */
@@ -251,6 +252,10 @@ hc_classify(HcHostEval *ev, const HcFeatureEval *fe, HcSeverity *severity)
 	if (fe->origin == HC_ORIGIN_PLATFORM) {
 		*severity = HC_SEVERITY_ERROR;
 		return HC_MISS_PLATFORM;
+	}
+	if (def->falls_back_with != NULL && hc_flag_on(ev, def->falls_back_with)) {
+		*severity = HC_SEVERITY_WARNING;
+		return HC_MISS_FALLBACK;
 	}
 	if (def->filtered_unless != NULL && !hc_flag_on(ev, def->filtered_unless)) {
 		*severity = HC_SEVERITY_WARNING;
@@ -273,6 +278,14 @@ hc_classify(HcHostEval *ev, const HcFeatureEval *fe, HcSeverity *severity)
 							     : HC_SEVERITY_INFO;
 		return HC_MISS_SLOW;
 	}
+}
+
+/* "accel.tcg_fallback" → what QEMU falls back to, from that feature's description */
+static const char *
+hc_fallback_name(HcHostEval *ev, const HcFeatureEval *fe)
+{
+	const HcFeatureDef *fb = hc_catalogue_lookup_feature(ev->cat, fe->def->falls_back_with);
+	return fb != NULL ? hc_feature_property(fb, fe->def->falls_back_with) : "fallback";
 }
 
 static char *
@@ -320,6 +333,16 @@ hc_miss_reason(HcHostEval *ev,
 				       kern);
 	case HC_MISS_SLOW:
 		return g_strdup_printf("%s=%s works here, but slower: %s.", prop, val, details);
+	case HC_MISS_FALLBACK:
+		return g_strdup_printf(
+		    "This host cannot provide %s (%s). The command line names a "
+		    "fallback, so QEMU does not refuse: it starts the VM under %s "
+		    "instead, emulated and far slower, with the CPU features that "
+		    "accelerator implements.%s",
+		    prop,
+		    details,
+		    hc_fallback_name(ev, fe),
+		    kern);
 	default:
 		return g_strdup_printf("This host cannot provide %s=%s: %s. QEMU will refuse to "
 				       "start the VM.%s",
@@ -350,7 +373,8 @@ hc_set_host_value(HcFeatureEval *fe, HcMiss miss)
 {
 	if (fe->sat != HC_TRI_FALSE)
 		return;
-	if (miss == HC_MISS_DROP || miss == HC_MISS_FILTER || miss == HC_MISS_EXPLICIT)
+	if (miss == HC_MISS_DROP || miss == HC_MISS_FILTER || miss == HC_MISS_EXPLICIT ||
+	    miss == HC_MISS_FALLBACK)
 		fe->host_value = hc_feature_off_value(fe->def);
 	else
 		fe->host_value = json_node_copy(fe->value);

@@ -62,6 +62,13 @@ hc_eval_qemu_release(HcSnapshot *host);
 char *
 hc_eval_qemu_machine_name(HcHostEval *ev);
 
+/* is the guest CPU TCG's here (accel.kvm off, or a fallback to TCG)? in hc-eval-cpu-tcg.c */
+gboolean
+hc_eval_cpu_under_tcg(HcHostEval *ev);
+/* cpu.model judged by the host's QEMU's TCG (probe "qemu"), in hc-eval-cpu-tcg.c */
+void
+hc_eval_cpu_model_tcg(HcHostEval *ev, HcFeatureEval *fe, gboolean enforce);
+
 /* cpu.model, in hc-eval-cpu.c */
 void
 hc_eval_cpu_model(HcHostEval *ev, HcFeatureEval *fe);

@@ -366,11 +366,15 @@ hc_argv_finish(HcArgv *ctx)
 
 	if (ctx->accels->len > 0) {
 		const char *first = g_ptr_array_index(ctx->accels, 0);
+		const char *next = ctx->accels->len > 1 ? g_ptr_array_index(ctx->accels, 1) : NULL;
 		hc_argv_set_bool(ctx, "accel.kvm", g_strcmp0(first, "kvm") == 0, FALSE);
-		if (g_strcmp0(first, "kvm") == 0 && ctx->accels->len > 1)
-			g_ptr_array_add(ctx->unevaluated,
-					g_strdup_printf("accelerator fallback after kvm: %s",
-							(char *)g_ptr_array_index(ctx->accels, 1)));
+		/* QEMU tries each in turn: kvm:tcg starts under TCG where KVM cannot be used */
+		if (g_strcmp0(first, "kvm") == 0 && g_strcmp0(next, "tcg") == 0)
+			hc_argv_set_bool(ctx, "accel.tcg_fallback", TRUE, FALSE);
+		else if (g_strcmp0(first, "kvm") == 0 && next != NULL)
+			g_ptr_array_add(
+			    ctx->unevaluated,
+			    g_strdup_printf("accelerator fallback after kvm: %s", next));
 	}
 	if (ctx->machine == NULL)
 		ctx->machine = g_strdup("pc"); /* QEMU's default machine on x86 */

@@ -10,7 +10,10 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hostcap/hc-error.h"
@@ -95,32 +98,6 @@ hc_qemu_strcmp(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
 
-typedef struct {
-	char *out;
-	char *err;
-	GError *error;
-	gboolean done;
-} HcQemuComm;
-
-static void
-hc_qemu_comm_done(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	HcQemuComm *comm = user_data;
-
-	g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source),
-					     res,
-					     &comm->out,
-					     &comm->err,
-					     &comm->error);
-	comm->done = TRUE;
-}
-
-static gboolean
-hc_qemu_tick(gpointer user_data)
-{
-	return G_SOURCE_CONTINUE;
-}
-
 /* the session as QEMU's stdin: a pipe written and closed before QEMU starts (it is far
  * below the pipe's capacity), so a program that exits without reading cannot make the write
  * fail and hide its own exit status and message */
@@ -147,8 +124,45 @@ hc_qemu_session_fd(GError **error)
 	return fds[0];
 }
 
-static GSubprocess *
-hc_qemu_spawn(const HcQemuBinary *bin, GError **error)
+/* reads what is there on @fd into @buf; FALSE once it is at end of file */
+static gboolean
+hc_qemu_drain(int fd, GString *buf)
+{
+	char chunk[16384];
+	gssize n = read(fd, chunk, sizeof(chunk));
+
+	if (n > 0 && buf->len < HC_QEMU_MAX_OUTPUT)
+		g_string_append_len(buf, chunk, n);
+	return n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN));
+}
+
+/* both pipes until QEMU closes them; the deadline kills it. Plain poll(2) and waitpid(2),
+ * no GLib child watch: the probe also runs in processes that fork afterwards (tests), where
+ * GLib's worker thread does not follow */
+static void
+hc_qemu_collect(HcProbeContext *ctx, GPid pid, int out_fd, int err_fd, GString *out, GString *err)
+{
+	struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+	gboolean killed = FALSE;
+
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		if (!killed && hc_probe_context_is_cancelled(ctx)) {
+			kill(pid, SIGKILL);
+			killed = TRUE;
+		}
+		if (poll(fds, 2, 50) < 0 && errno != EINTR)
+			break;
+		for (guint i = 0; i < 2; i++) {
+			if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    !hc_qemu_drain(fds[i].fd, i == 0 ? out : err))
+				fds[i].fd = -1;
+		}
+	}
+}
+
+/* runs the session; stdout on success */
+static char *
+hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
 {
 	const char *const argv[] = {bin->run_path,
 				    "-machine",
@@ -163,62 +177,55 @@ hc_qemu_spawn(const HcQemuBinary *bin, GError **error)
 				    "-qmp",
 				    "stdio",
 				    NULL};
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
-	    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	int fd = hc_qemu_session_fd(error);
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GString) err = g_string_new(NULL);
+	int in_fd = hc_qemu_session_fd(error);
+	int out_fd = -1, err_fd = -1, status = 0;
+	GPid pid = 0;
+	gboolean ok;
 
-	if (fd < 0)
+	if (in_fd < 0)
 		return NULL;
-	g_subprocess_launcher_take_stdin_fd(launcher, fd);
-	return g_subprocess_launcher_spawnv(launcher, argv, error);
-}
-
-/* runs the session; stdout on success. The probe's deadline kills QEMU */
-static char *
-hc_qemu_run_session(HcProbeContext *ctx, const HcQemuBinary *bin, GError **error)
-{
-	g_autoptr(GMainContext) mc = g_main_context_new();
-	g_autoptr(GSource) tick = g_timeout_source_new(20);
-	g_autoptr(GSubprocess) proc = NULL;
-	g_autofree char *err_text = NULL;
-	g_autofree char *out = NULL;
-	HcQemuComm comm = {0};
-
-	g_main_context_push_thread_default(mc);
-	proc = hc_qemu_spawn(bin, error);
-	if (proc == NULL) {
-		g_main_context_pop_thread_default(mc);
-		return NULL;
-	}
-	/* the tick wakes the loop so the deadline is seen even while QEMU is silent */
-	g_source_set_callback(tick, hc_qemu_tick, NULL, NULL);
-	g_source_attach(tick, mc);
-	g_subprocess_communicate_utf8_async(proc, NULL, NULL, hc_qemu_comm_done, &comm);
-	while (!comm.done) {
-		if (hc_probe_context_is_cancelled(ctx))
-			g_subprocess_force_exit(proc);
-		g_main_context_iteration(mc, TRUE);
-	}
-	g_subprocess_wait(proc, NULL, NULL);
-	g_source_destroy(tick);
-	g_main_context_pop_thread_default(mc);
-	out = g_steal_pointer(&comm.out);
-	err_text = g_strstrip(g_steal_pointer(&comm.err) ?: g_strdup(""));
-	if (comm.error != NULL) {
-		g_propagate_prefixed_error(error, comm.error, "%s: ", bin->path);
+	ok = g_spawn_async_with_pipes_and_fds(NULL,
+					      argv,
+					      NULL,
+					      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES,
+					      NULL,
+					      NULL,
+					      in_fd,
+					      -1,
+					      -1,
+					      NULL,
+					      NULL,
+					      0,
+					      &pid,
+					      NULL,
+					      &out_fd,
+					      &err_fd,
+					      error);
+	close(in_fd);
+	if (!ok) {
+		g_prefix_error(error, "%s: ", bin->path);
 		return NULL;
 	}
-	if (!g_subprocess_get_if_exited(proc) || g_subprocess_get_exit_status(proc) != 0) {
+	hc_qemu_collect(ctx, pid, out_fd, err_fd, out, err);
+	close(out_fd);
+	close(err_fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	g_spawn_close_pid(pid);
+	g_strstrip(err->str);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		g_set_error(error,
 			    HC_ERROR,
 			    HC_ERROR_INTERNAL,
 			    "%s -machine none -qmp stdio %s: %s",
 			    bin->path,
 			    hc_probe_context_is_cancelled(ctx) ? "timed out" : "failed",
-			    err_text[0] != '\0' ? err_text : "no message");
+			    err->str[0] != '\0' ? err->str : "no message");
 		return NULL;
 	}
-	return g_steal_pointer(&out);
+	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /* the "return" members of the replies, in order; events and the greeting are skipped */
