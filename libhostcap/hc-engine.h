@@ -25,9 +25,9 @@ typedef struct {
 	guint default_timeout_msec;	    /* for probes whose timeout_msec is 0; 0 = 10000 */
 	const char *const *disabled_probes; /* names reported as disabled; NULL-terminated */
 	const char *const *data_dirs;	    /* catalogue roots, lowest priority first (probes.d) */
-	gboolean open_devices; /* probes may open vfio groups and devices in this pass */
-	const char *const *qemu_binaries;   /* QemuBinary= paths, searched first; NULL-terminated */
-	const char *cache_dir;		    /* where probes may keep what survives a restart */
+	gboolean open_devices;		  /* probes may open vfio groups and devices in this pass */
+	const char *const *qemu_binaries; /* QemuBinary= paths, searched first; NULL-terminated */
+	const char *cache_dir;		  /* where probes may keep what survives a restart */
 } HcEngineOptions;
 
 typedef struct {
