@@ -355,7 +355,8 @@ START_TEST(test_qemu_machine_verdict)
 {
 	g_autoptr(HcCatalogue) cat = catalogue();
 	g_autoptr(HcSnapshot) host = host_with_qemu("v-deb12-6.1", qemu_path);
-	const char *newest = g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
+	const char *newest =
+	    g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
 	const char *newer = "{\"machine\": \"pc-q35-10.2\", \"features\": {}}";
 	g_autofree char *report = NULL;
 	g_autofree char *report2 = NULL;
@@ -388,7 +389,8 @@ START_TEST(test_qemu_machine_migration)
 	g_autoptr(HcCatalogue) cat = catalogue();
 	g_autoptr(HcSnapshot) src = NULL;
 	g_autoptr(HcSnapshot) dst = NULL;
-	g_autofree char *spec = g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
+	g_autofree char *spec =
+	    g_strdup_printf("{\"machine\": \"pc-q35-%s\", \"features\": {}}", release);
 	g_autofree char *report = NULL;
 	g_autofree char *back = NULL;
 	g_autofree char *want = NULL;

@@ -65,7 +65,8 @@ hc_test_parse(const char *json, HcTestResult *out)
 		 * note, the golden summaries list what the features decide */
 		if (g_strcmp0(json_object_get_string_member(f, "severity"), "info") == 0 &&
 		    g_strcmp0(json_object_get_string_member(f, "feature"), "machine") == 0) {
-			ck_assert(strstr(json_object_get_string_member(f, "reason"), "QEMU") != NULL);
+			ck_assert(strstr(json_object_get_string_member(f, "reason"), "QEMU") !=
+				  NULL);
 			continue;
 		}
 		g_ptr_array_add(
