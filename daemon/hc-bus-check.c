@@ -37,9 +37,6 @@ static const HcBusOptionSpec hc_input_options[] = {{"InputFormat"}};
 /* the spec the input stands for: the input itself, or a domain XML or QEMU command line
  * translated; @format is the InputFormat option (NULL: a spec) */
 static int
-hc_bus_get_catalogue(HcBus *bus, HcCatalogue **out, sd_bus_error *ret_error);
-
-static int
 hc_bus_input_to_spec(HcBus *bus,
 		     const char *input,
 		     const char *format,
@@ -61,7 +58,7 @@ hc_bus_input_to_spec(HcBus *bus,
 		    format);
 	/* a command line's device properties are read through the catalogue's "qemu" fields */
 	if (f == HC_INPUT_QEMU_ARGV) {
-		r = hc_bus_get_catalogue(bus, &cat, ret_error);
+		r = hc_bus_require_catalogue(bus, &cat, ret_error);
 		if (r < 0)
 			return r;
 	}
