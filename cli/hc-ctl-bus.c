@@ -23,6 +23,7 @@
 
 struct _HcCtlBus {
 	sd_bus *bus;
+	guint64 timeout_usec; /* 0: sd-bus's default */
 };
 
 /* D-Bus errors that mean "nobody answers": the daemon is not running or not reachable */
@@ -200,12 +201,22 @@ new_call(HcCtlBus *self, const char *member, GError **error)
 	return m;
 }
 
+void
+hc_ctl_bus_set_timeout(HcCtlBus *self, guint64 timeout_usec)
+{
+	self->timeout_usec = timeout_usec;
+}
+
 static sd_bus_message *
 call(HcCtlBus *self, sd_bus_message *m, guint64 timeout_usec, const char *member, GError **error)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
-	int r = sd_bus_call(self->bus, m, timeout_usec, &e, &reply);
+	int r = sd_bus_call(self->bus,
+			    m,
+			    timeout_usec != 0 ? timeout_usec : self->timeout_usec,
+			    &e,
+			    &reply);
 	if (r < 0) {
 		set_error_from_bus(error, &e, r, member);
 		sd_bus_error_free(&e);

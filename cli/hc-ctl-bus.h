@@ -17,6 +17,10 @@ HcCtlBus *
 hc_ctl_bus_open(HcCtlBusKind kind, const char *address, GError **error);
 void
 hc_ctl_bus_free(HcCtlBus *bus);
+/* how long a call waits for its reply when the call has no timeout of its own (0: sd-bus's
+ * default, 25 s) */
+void
+hc_ctl_bus_set_timeout(HcCtlBus *bus, guint64 timeout_usec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcCtlBus, hc_ctl_bus_free)
 
 /* the daemon's properties */

@@ -78,6 +78,7 @@ hc_domxml_cpu_mode(HcDomxml *ctx, HcXmlNode *node, const char *mode, GError **er
 	} else if (g_strcmp0(mode, "maximum") == 0) {
 		json_object_set_string_member(ctx->features, "cpu.model", "max");
 	} else if (g_strcmp0(mode, "host-model") == 0) {
+		ctx->host_model = TRUE;
 		hc_domxml_note_attr(
 		    ctx,
 		    node,

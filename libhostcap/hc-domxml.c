@@ -342,7 +342,12 @@ hc_domxml_domain(HcDomxml *ctx, HcXmlNode *root, GError **error)
 	json_object_set_boolean_member(ctx->features, "accel.kvm", ctx->kvm);
 	/* libvirt backs guest RAM with a memory-backend-ram object unless told otherwise */
 	json_object_set_string_member(ctx->features, "memory.backend", "ram");
-	return hc_domxml_children(ctx, root, hc_domxml_top, G_N_ELEMENTS(hc_domxml_top), error);
+	if (!hc_domxml_children(ctx, root, hc_domxml_top, G_N_ELEMENTS(hc_domxml_top), error))
+		return FALSE;
+	/* no model named: libvirt asks QEMU for qemu64 (-cpu qemu64) */
+	if (!ctx->host_model && !json_object_has_member(ctx->features, "cpu.model"))
+		json_object_set_string_member(ctx->features, "cpu.model", "qemu64");
+	return TRUE;
 }
 
 static char *

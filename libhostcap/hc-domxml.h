@@ -24,7 +24,8 @@ typedef struct {
 	GPtrArray *unevaluated; /* char* */
 	char *machine;
 	char *platform;
-	gboolean kvm; /* <domain type='kvm'> */
+	gboolean kvm;	     /* <domain type='kvm'> */
+	gboolean host_model; /* <cpu mode='host-model'>: libvirt picks the model */
 } HcDomxml;
 
 typedef gboolean (*HcDomxmlHandler)(HcDomxml *ctx, HcXmlNode *node, GError **error);

@@ -4,7 +4,7 @@
 hc_packages_build="meson ninja-build pkg-config gcc libc6-dev libsystemd-dev libglib2.0-dev
 libglib2.0-bin libjson-glib-dev check"
 hc_packages_run="dbus-daemon dbus-bin systemd util-linux iproute2 python3"
-hc_packages_test="clang libclang-rt-14-dev qemu-system-x86 clang-format
+hc_packages_test="libvirt-daemon-system libvirt-clients clang libclang-rt-14-dev qemu-system-x86 clang-format
 prometheus-node-exporter prometheus systemd-container debootstrap xz-utils"
 
 hc_install_deps() {
