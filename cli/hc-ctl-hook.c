@@ -304,7 +304,7 @@ hc_ctl_verb_libvirt_hook(HcCtlContext *ctx, char **args, GError **error)
 	xml = read_stdin(&len, &local);
 	if (xml == NULL)
 		return not_asked(domain, &config, local->message);
-	spec = hc_input_to_spec(HC_INPUT_DOMAIN_XML, xml, len, &local);
+	spec = hc_input_to_spec(NULL, HC_INPUT_DOMAIN_XML, xml, len, &local);
 	if (spec == NULL) /* libvirt accepted it: what we cannot read is ours to fix */
 		return not_asked(domain, &config, local->message);
 	bus = hc_ctl_bus_open(HC_CTL_BUS_SYSTEM, config.address, &local);

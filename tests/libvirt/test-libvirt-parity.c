@@ -185,9 +185,9 @@ START_TEST(test_parity)
 		assert_refused_here(path, g_strstrip(virsh_err));
 		return;
 	}
-	from_xml = hc_input_to_spec(HC_INPUT_DOMAIN_XML, xml, strlen(xml), &error);
+	from_xml = hc_input_to_spec(cat, HC_INPUT_DOMAIN_XML, xml, strlen(xml), &error);
 	ck_assert_msg(from_xml != NULL, "%s: %s", path, error ? error->message : "");
-	from_argv = hc_input_to_spec(HC_INPUT_QEMU_ARGV, argv_text, strlen(argv_text), &error);
+	from_argv = hc_input_to_spec(cat, HC_INPUT_QEMU_ARGV, argv_text, strlen(argv_text), &error);
 	ck_assert_msg(from_argv != NULL,
 		      "%s: libvirt's command line: %s",
 		      path,
