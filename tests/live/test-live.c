@@ -430,8 +430,8 @@ plan_cases(GError **error)
 static char *
 fetch(const char *script, const char *arg, gboolean *unavailable)
 {
-	g_autofree char *path =
-	    g_build_filename(g_getenv("HC_SOURCE_DIR"), "scripts", script, NULL);
+	g_autofree char *root = g_path_get_dirname(HC_SOURCE_DATADIR);
+	g_autofree char *path = g_build_filename(root, "scripts", script, NULL);
 	const char *argv[] = {path, arg, NULL};
 	g_autofree char *out = NULL;
 	g_autoptr(GError) error = NULL;
