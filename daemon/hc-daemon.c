@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "hc-config.h"
 #include "hc-engine.h"
@@ -9,6 +10,7 @@
 
 #include "hc-access.h"
 #include "hc-check-pool.h"
+#include "hc-state-lock.h"
 #include "hc-bus.h"
 #include "hc-cache.h"
 #include "hc-catalogue-loader.h"
@@ -44,6 +46,7 @@ struct _HcDaemon {
 	char **data_dirs;
 	char *config_path;
 	char *state_dir;
+	int state_lock_fd; /* flock(2) on STATE_DIR/lock: one daemon per state directory */
 	guint cli_probe_timeout_sec; /* --probe-timeout-sec: overrides ProbeTimeoutSec= */
 	HcDaemonConfig *config;	     /* engine_opts borrows from it */
 	HcAccess *access;
@@ -176,6 +179,7 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 	daemon->config_path = g_strdup(opts->config_path != NULL ? opts->config_path
 								 : HC_SYSCONFDIR "/hostcapd.conf");
 	daemon->state_dir = g_strdup(opts->state_dir != NULL ? opts->state_dir : HC_STATEDIR);
+	daemon->state_lock_fd = -1;
 	daemon->cli_probe_timeout_sec = opts->probe_timeout_sec;
 	daemon->access = hc_access_new();
 	hc_daemon_load_config(daemon);
@@ -232,6 +236,8 @@ hc_daemon_free(HcDaemon *daemon)
 	g_strfreev(daemon->data_dirs);
 	g_free(daemon->config_path);
 	g_free(daemon->state_dir);
+	if (daemon->state_lock_fd >= 0)
+		close(daemon->state_lock_fd);
 	g_clear_pointer(&daemon->config, hc_daemon_config_free);
 	g_clear_pointer(&daemon->access, hc_access_free);
 	g_free(daemon);
@@ -787,6 +793,10 @@ hc_daemon_run(HcDaemon *daemon, GError **error)
 {
 	int r;
 
+	/* before anything is probed or written: a second daemon on the same state exits here */
+	daemon->state_lock_fd = hc_state_lock_acquire(daemon->state_dir, error);
+	if (daemon->state_lock_fd < 0)
+		return FALSE;
 	if (!hc_daemon_add_signals(daemon, error))
 		return FALSE;
 	hc_catalogue_loader_hash(daemon->catalogue);

@@ -253,6 +253,50 @@ START_TEST(test_no_follow)
 }
 END_TEST
 
+/* a second daemon on the same state directory exits before it probes or writes anything */
+START_TEST(test_second_daemon_exits)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+	g_autofree char *daemon_path = NULL;
+	g_autofree char *address = NULL;
+	g_autofree char *cache_arg = NULL;
+	g_autofree char *state_arg = NULL;
+	g_autofree char *config_arg = NULL;
+	g_autofree char *data_arg = NULL;
+	g_autofree char *cache = NULL;
+	struct stat before;
+	struct stat after;
+	int status = 0;
+
+	td = hc_test_daemon_new(&error);
+	ck_assert_msg(td != NULL, "%s", error != NULL ? error->message : "");
+	hc_test_living_start(td, NULL);
+	cache = g_build_filename(td->tmpdir, "cache", "snapshot.json", NULL);
+	ck_assert_int_eq(stat(cache, &before), 0);
+	daemon_path = g_build_filename(g_getenv("HC_BUILD_DIR"), "daemon", "hostcapd", NULL);
+	address = g_strdup_printf("--address=%s", td->address);
+	cache_arg = g_strdup_printf("--cache-dir=%s/cache", td->tmpdir);
+	state_arg = g_strdup_printf("--state-dir=%s/state", td->tmpdir);
+	config_arg = g_strdup_printf("--config=%s/none.conf", td->tmpdir);
+	data_arg = g_strdup_printf("--data-dir=%s/data", g_getenv("HC_SOURCE_DIR"));
+	{
+		const char *argv[] =
+		    {daemon_path, address, cache_arg, state_arg, config_arg, data_arg, NULL};
+		ck_assert_msg(hc_test_run(argv, &out, &err, &status, &error), "%s", error->message);
+	}
+	ck_assert_msg(!g_spawn_check_wait_status(status, NULL), "the second daemon ran: %s", err);
+	ck_assert_msg(strstr(err, "another hostcapd is running with the state directory") != NULL,
+		      "%s",
+		      err);
+	ck_assert_int_eq(stat(cache, &after), 0);
+	ck_assert_msg(before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+			  before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+		      "the second daemon rewrote the cache");
+}
+END_TEST
+
 static Suite *
 history_suite(void)
 {
@@ -265,6 +309,7 @@ history_suite(void)
 	tcase_add_test(tc, test_bounded);
 	tcase_add_test(tc, test_short_write_cut);
 	tcase_add_test(tc, test_no_follow);
+	tcase_add_test(tc, test_second_daemon_exits);
 	suite_add_tcase(s, tc);
 	return s;
 }
