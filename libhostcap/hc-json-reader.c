@@ -12,7 +12,6 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-json-reader.h"
-#include "hc-json-util.h"
 
 /* objects with more names than this get a hash set for the duplicate check */
 #define HC_JSON_READER_LINEAR_NAMES 16
@@ -560,6 +559,26 @@ hc_json_reader_is_blank(const char *data, gsize len)
 	return TRUE;
 }
 
+/* the reader is the bottom of the JSON kit: it names a root's kind itself */
+static const char *
+hc_json_reader_kind(JsonNode *node)
+{
+	if (node == NULL)
+		return "nothing";
+	if (JSON_NODE_HOLDS_ARRAY(node))
+		return "an array";
+	if (JSON_NODE_HOLDS_NULL(node))
+		return "null";
+	switch (json_node_get_value_type(node)) {
+	case G_TYPE_STRING:
+		return "a string";
+	case G_TYPE_BOOLEAN:
+		return "a boolean";
+	default:
+		return "a number";
+	}
+}
+
 JsonNode *
 hc_json_reader_parse(const char *data,
 		     gsize len,
@@ -610,7 +629,11 @@ hc_json_reader_parse(const char *data,
 	}
 	root = json_parser_get_root(parser);
 	if (root == NULL || (!(flags & HC_JSON_READER_ANY_ROOT) && !JSON_NODE_HOLDS_OBJECT(root))) {
-		hc_json_set_type_error(error, "$", "an object", root);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "$: expected an object, got %s",
+			    hc_json_reader_kind(root));
 		return NULL;
 	}
 	return json_node_ref(root);
