@@ -346,6 +346,8 @@ hc_cpu_model_free(HcCpuModel *model)
 	g_clear_pointer(&model->features, g_ptr_array_unref);
 	g_clear_pointer(&model->arch_capabilities, g_ptr_array_unref);
 	g_clear_pointer(&model->unmapped, g_ptr_array_unref);
+	g_free(model->release);
+	g_clear_pointer(&model->releases, g_ptr_array_unref);
 	g_free(model);
 }
 
@@ -391,14 +393,78 @@ hc_parse_cpu_model(const char *name, JsonNode *node, const char *path, GError **
 	return model;
 }
 
+static gint
+hc_release_str_cmp(gconstpointer a, gconstpointer b)
+{
+	int cmp = 0;
+
+	hc_version_compare(*(const char *const *)a, *(const char *const *)b, &cmp);
+	return cmp;
+}
+
+/* @release has @name: the entry for it, created without a definition when it has none yet */
+static HcCpuModel *
+hc_cpu_model_note_release(GHashTable *out, const char *name, const char *release)
+{
+	HcCpuModel *model = g_hash_table_lookup(out, name);
+
+	if (model == NULL) {
+		model = g_new0(HcCpuModel, 1);
+		model->name = g_strdup(name);
+		g_hash_table_insert(out, model->name, model);
+	}
+	if (model->releases == NULL)
+		model->releases = g_ptr_array_new_with_free_func(g_free);
+	if (release != NULL &&
+	    !g_ptr_array_find_with_equal_func(model->releases, release, g_str_equal, NULL)) {
+		g_ptr_array_add(model->releases, g_strdup(release));
+		g_ptr_array_sort(model->releases, hc_release_str_cmp);
+	}
+	return model;
+}
+
+/* a versioned model's definition never changes: the oldest release's reading is kept */
+static gboolean
+hc_cpu_model_keeps(const HcCpuModel *have, const char *release)
+{
+	int cmp = 0;
+
+	if (have == NULL || have->features == NULL)
+		return FALSE;
+	return have->release != NULL && release != NULL &&
+	       hc_version_compare(have->release, release, &cmp) && cmp <= 0;
+}
+
+static void
+hc_cpu_model_take(GHashTable *out, HcCpuModel *model, const char *release)
+{
+	HcCpuModel *have = hc_cpu_model_note_release(out, model->name, release);
+
+	if (hc_cpu_model_keeps(have, release)) {
+		hc_cpu_model_free(model);
+		return;
+	}
+	model->release = g_strdup(release);
+	model->releases = g_steal_pointer(&have->releases);
+	/* a later file (or an older QEMU's table) replaces the definition */
+	g_hash_table_replace(out, model->name, model);
+}
+
 gboolean
 hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *out, GError **error)
 {
 	JsonObject *models = NULL;
+	JsonObject *unchanged = NULL;
+	g_autoptr(GPtrArray) same = NULL;
 	g_autoptr(GList) names = NULL;
+	const char *release = NULL;
 
 	if (!hc_machines_validate_format(root, HC_CPU_MODELS_FORMAT, error) ||
-	    !hc_json_get_object(root, "$", "models", TRUE, &models, error))
+	    !hc_json_get_string(root, "$", "qemu", FALSE, &release, error) ||
+	    !hc_json_get_object(root, "$", "models", TRUE, &models, error) ||
+	    !hc_json_get_object(root, "$", "unchanged", FALSE, &unchanged, error) ||
+	    (unchanged != NULL &&
+	     !hc_json_get_strv(unchanged, "$.unchanged", "models", &same, error)))
 		return FALSE;
 	names = json_object_get_members(models);
 	for (GList *l = names; l != NULL; l = l->next) {
@@ -409,8 +475,33 @@ hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *ou
 						       error);
 		if (model == NULL)
 			return FALSE;
-		/* a later file (or a newer QEMU's table) replaces a model of the same name */
-		g_hash_table_replace(out, model->name, model);
+		hc_cpu_model_take(out, model, release);
+	}
+	/* models this release has exactly as an older one defined them */
+	for (guint i = 0; same != NULL && i < same->len; i++)
+		hc_cpu_model_note_release(out, g_ptr_array_index(same, i), release);
+	return TRUE;
+}
+
+gboolean
+hc_catalogue_finish_cpu_models(GHashTable *models, GError **error)
+{
+	GHashTableIter iter;
+	gpointer val;
+
+	g_hash_table_iter_init(&iter, models);
+	while (g_hash_table_iter_next(&iter, NULL, &val)) {
+		const HcCpuModel *model = val;
+		if (model->features == NULL) {
+			g_set_error(
+			    error,
+			    HC_ERROR,
+			    HC_ERROR_INVALID_ARGUMENT,
+			    "cpu-models.d: \"%s\" is listed as unchanged since an older QEMU "
+			    "release, but no file defines it",
+			    model->name);
+			return FALSE;
+		}
 	}
 	return TRUE;
 }

@@ -311,7 +311,8 @@ hc_catalogue_validate(HcCatalogue *cat, const char *const *known, GError **error
 		if (!hc_validate_feature_refs(cat, val, known, error))
 			return FALSE;
 	}
-	if (!hc_validate_machines(cat, error))
+	if (!hc_validate_machines(cat, error) ||
+	    !hc_catalogue_finish_cpu_models(cat->cpu_models, error))
 		return FALSE;
 	g_hash_table_iter_init(&iter, cat->platforms);
 	while (g_hash_table_iter_next(&iter, NULL, &val)) {

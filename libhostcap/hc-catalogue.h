@@ -165,6 +165,8 @@ typedef struct {
 	GPtrArray *features;	      /* QEMU spelling, the suffix of cpu.feature.<name> */
 	GPtrArray *arch_capabilities; /* cpu.msr.arch_capabilities.<name> (MSR 0x10A bits) */
 	GPtrArray *unmapped; /* set by the model, but no probe reports them: always unknown */
+	char *release;	     /* the QEMU release the definition was read from; NULL = not said */
+	GPtrArray *releases; /* every QEMU release known to have the model, oldest first */
 } HcCpuModel;
 
 typedef struct {
@@ -284,6 +286,9 @@ gboolean
 hc_catalogue_parse_platform(const char *file, JsonObject *root, GHashTable *out, GError **error);
 gboolean
 hc_catalogue_parse_cpu_models(const char *file, JsonObject *root, GHashTable *out, GError **error);
+/* after loading: every model named "unchanged" by a newer release has a definition */
+gboolean
+hc_catalogue_finish_cpu_models(GHashTable *models, GError **error);
 void
 hc_feature_def_free(HcFeatureDef *def);
 void

@@ -182,6 +182,85 @@ START_TEST(test_bad_release_data)
 }
 END_TEST
 
+static void
+write_cpu_models(const char *root, const char *name, const char *text)
+{
+	g_autofree char *dir = g_build_filename(root, "cpu-models.d", NULL);
+	g_autofree char *path = g_build_filename(dir, name, NULL);
+
+	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
+	ck_assert(g_file_set_contents(path, text, -1, NULL));
+}
+
+static char *
+releases_text(const HcCpuModel *m)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint i = 0; i < m->releases->len; i++)
+		g_string_append_printf(out,
+				       "%s%s",
+				       i > 0 ? " " : "",
+				       (char *)g_ptr_array_index(m->releases, i));
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* CPU models per QEMU release: a newer release's file adds its new models and names the ones
+ * it has unchanged; a versioned model's oldest reading is kept */
+START_TEST(test_cpu_model_releases)
+{
+	g_autofree char *shipped = g_build_filename(HC_TEST_SOURCE_DIR, "data", NULL);
+	g_autofree char *tmp = g_dir_make_tmp("hc-cpu-XXXXXX", NULL);
+	const char *dirs[] = {shipped, tmp, NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCatalogue) cat = NULL;
+	g_autoptr(HcCatalogue) bad = NULL;
+	g_autofree char *rome = NULL;
+	g_autofree char *fresh = NULL;
+	const HcCpuModel *m;
+
+	write_cpu_models(
+	    tmp,
+	    "qemu-9.9.0.json",
+	    "{\"format\": \"hostcapd-cpu-models/1\", \"qemu\": \"9.9.0\", \"models\": {"
+	    "\"Test-New-v1\": {\"features\": [\"sse4.2\"], \"vendor\": \"GenuineIntel\"},"
+	    "\"EPYC-Rome-v1\": {\"features\": [\"sse4.2\"], \"vendor\": \"AuthenticAMD\"}},"
+	    "\"unchanged\": {\"since\": \"7.2.22\", \"models\": [\"Skylake-Client-v1\"]}}");
+	cat = hc_catalogue_load(dirs, &error);
+	ck_assert_msg(cat != NULL, "%s", error ? error->message : "");
+	m = hc_catalogue_lookup_cpu_model(cat, "Test-New-v1");
+	ck_assert_ptr_nonnull(m);
+	fresh = releases_text(m);
+	ck_assert_str_eq(fresh, "9.9.0");
+	m = hc_catalogue_lookup_cpu_model(cat, "EPYC-Rome-v1");
+	rome = releases_text(m);
+	ck_assert_str_eq(rome, "7.2.22 9.9.0");
+	ck_assert_str_eq(m->release, "7.2.22");
+	ck_assert_uint_gt(m->features->len, 1);
+	m = hc_catalogue_lookup_cpu_model(cat, "Skylake-Client-v1");
+	ck_assert_uint_eq(m->releases->len, 2);
+
+	/* a model named unchanged that no file defines */
+	write_cpu_models(
+	    tmp,
+	    "qemu-9.9.0.json",
+	    "{\"format\": \"hostcapd-cpu-models/1\", \"qemu\": \"9.9.0\", \"models\": {},"
+	    "\"unchanged\": {\"since\": \"7.2.22\", \"models\": [\"No-Such-v1\"]}}");
+	bad = hc_catalogue_load(dirs, &error);
+	ck_assert_ptr_null(bad);
+	ck_assert_msg(strstr(error->message, "\"No-Such-v1\" is listed as unchanged") != NULL,
+		      "%s",
+		      error->message);
+	{
+		g_autofree char *p = g_build_filename(tmp, "cpu-models.d", "qemu-9.9.0.json", NULL);
+		g_autofree char *d = g_build_filename(tmp, "cpu-models.d", NULL);
+		g_unlink(p);
+		g_rmdir(d);
+		g_rmdir(tmp);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -194,6 +273,7 @@ main(void)
 	tcase_add_test(tc, test_defaults_by_release);
 	tcase_add_test(tc, test_releases_offering);
 	tcase_add_test(tc, test_bad_release_data);
+	tcase_add_test(tc, test_cpu_model_releases);
 	suite_add_tcase(s, tc);
 	runner = srunner_create(s);
 	srunner_run_all(runner, CK_NORMAL);
