@@ -22,17 +22,33 @@
 enum {
 	HC_CHECK_MIGRATION_OPTION_SOURCE,
 	HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT,
+	HC_CHECK_MIGRATION_OPTION_REPLY,
 	HC_CHECK_MIGRATION_OPTION_LAST,
 };
 
 static const HcBusOptionSpec hc_check_migration_options[] = {
     [HC_CHECK_MIGRATION_OPTION_SOURCE] = {"Source"},
     [HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT] = {"InputFormat"},
+    [HC_CHECK_MIGRATION_OPTION_REPLY] = {"Reply"},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(hc_check_migration_options) == HC_CHECK_MIGRATION_OPTION_LAST);
 
-/* CheckBootable and TranslateSpec take one option: what the input is */
+/* TranslateSpec takes one option: what the input is; CheckBootable also the reply form */
 static const HcBusOptionSpec hc_input_options[] = {{"InputFormat"}};
+static const HcBusOptionSpec hc_check_bootable_options[] = {{"InputFormat"}, {"Reply"}};
+
+/* options.Reply: "full" (the default) or "summary" */
+static int
+hc_bus_reply_form(const char *name, HcReplyForm *form, sd_bus_error *ret_error)
+{
+	*form = HC_REPLY_FULL;
+	if (name == NULL || hc_reply_form_from_string(name, form))
+		return 0;
+	return hc_bus_error_setf(ret_error,
+				 HC_ERROR_INVALID_ARGUMENT,
+				 "options.Reply: expected full or summary, got '%s'",
+				 name);
+}
 
 /* the spec the input stands for: the input itself, or a domain XML or QEMU command line
  * translated; @format is the InputFormat option (NULL: a spec) */
@@ -79,6 +95,7 @@ typedef struct {
 	HcCatalogue *cat;
 	HcSnapshot *here;
 	gboolean migration;
+	HcReplyForm form;
 	char *spec_json;	 /* the spec, translated from the input if need be */
 	const char *target_json; /* "" = this host */
 	char *source_json;	 /* options.Source, NULL = this host */
@@ -133,13 +150,14 @@ hc_bus_check_evaluate(HcBusCheck *check, GError **error)
 	gsize spec_len = strlen(check->spec_json);
 
 	if (!check->migration)
-		return hc_check_bootable(check->cat,
-					 check->spec_json,
-					 spec_len,
-					 check->here,
-					 &check->verdict,
-					 &check->report,
-					 error);
+		return hc_check_bootable_reply(check->cat,
+					       check->spec_json,
+					       spec_len,
+					       check->here,
+					       check->form,
+					       &check->verdict,
+					       &check->report,
+					       error);
 	if (check->source_json != NULL) {
 		source = hc_bus_parse_snapshot(check->source_json, "options.Source", error);
 		if (source == NULL)
@@ -151,14 +169,15 @@ hc_bus_check_evaluate(HcBusCheck *check, GError **error)
 			return FALSE;
 	}
 	/* the source is this host unless Source says otherwise; an empty target is this host */
-	return hc_check_migration(check->cat,
-				  check->spec_json,
-				  spec_len,
-				  source != NULL ? source : check->here,
-				  target != NULL ? target : check->here,
-				  &check->verdict,
-				  &check->report,
-				  error);
+	return hc_check_migration_reply(check->cat,
+					check->spec_json,
+					spec_len,
+					source != NULL ? source : check->here,
+					target != NULL ? target : check->here,
+					check->form,
+					&check->verdict,
+					&check->report,
+					error);
 }
 
 static void
@@ -286,7 +305,7 @@ hc_bus_check_start(HcBus *bus, sd_bus_message *m, HcBusCheck *check, sd_bus_erro
 }
 
 static HcBusCheck *
-hc_bus_check_new(HcCatalogue *cat, HcSnapshot *here, char *spec_json)
+hc_bus_check_new(HcCatalogue *cat, HcSnapshot *here, char *spec_json, HcReplyForm form)
 {
 	HcBusCheck *check = g_new0(HcBusCheck, 1);
 
@@ -294,6 +313,7 @@ hc_bus_check_new(HcCatalogue *cat, HcSnapshot *here, char *spec_json)
 	check->here = hc_snapshot_ref(here);
 	check->spec_json = spec_json;
 	check->target_json = "";
+	check->form = form;
 	return check;
 }
 
@@ -301,8 +321,9 @@ int
 hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
 	HcBus *bus = userdata;
-	g_autofree char *format = NULL;
+	char *options[2] = {NULL};
 	g_autofree char *spec_json = NULL;
+	HcReplyForm form = HC_REPLY_FULL;
 	const char *input = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *snap = NULL;
@@ -311,9 +332,13 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 	r = sd_bus_message_read(m, "s", &input);
 	if (r < 0)
 		return r;
-	r = hc_bus_read_options(m, hc_input_options, 1, &format, ret_error);
+	r = hc_bus_read_options(m, hc_check_bootable_options, 2, options, ret_error);
 	if (r >= 0)
-		r = hc_bus_input_to_spec(bus, input, format, &spec_json, ret_error);
+		r = hc_bus_reply_form(options[1], &form, ret_error);
+	if (r >= 0)
+		r = hc_bus_input_to_spec(bus, input, options[0], &spec_json, ret_error);
+	g_free(options[0]);
+	g_free(options[1]);
 	if (r >= 0)
 		r = hc_bus_require_snapshot(bus, &snap, ret_error);
 	if (r >= 0)
@@ -322,7 +347,7 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 		return r;
 	return hc_bus_check_start(bus,
 				  m,
-				  hc_bus_check_new(cat, snap, g_steal_pointer(&spec_json)),
+				  hc_bus_check_new(cat, snap, g_steal_pointer(&spec_json), form),
 				  ret_error);
 }
 
@@ -369,6 +394,7 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 	const char *target_json = NULL;
 	HcCatalogue *cat = NULL;
 	HcSnapshot *here = NULL;
+	HcReplyForm form = HC_REPLY_FULL;
 	HcBusCheck *check;
 	int r;
 
@@ -381,6 +407,8 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 				options,
 				ret_error);
 	if (r >= 0)
+		r = hc_bus_reply_form(options[HC_CHECK_MIGRATION_OPTION_REPLY], &form, ret_error);
+	if (r >= 0)
 		r = hc_bus_input_to_spec(bus,
 					 input,
 					 options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT],
@@ -391,12 +419,13 @@ hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *r
 	if (r >= 0)
 		r = hc_bus_require_catalogue(bus, &cat, ret_error);
 	g_free(options[HC_CHECK_MIGRATION_OPTION_INPUT_FORMAT]);
+	g_free(options[HC_CHECK_MIGRATION_OPTION_REPLY]);
 	if (r < 0) {
 		g_free(options[HC_CHECK_MIGRATION_OPTION_SOURCE]);
 		return r;
 	}
 	/* the parsing of the caller's snapshots is left to the worker */
-	check = hc_bus_check_new(cat, here, g_steal_pointer(&spec_json));
+	check = hc_bus_check_new(cat, here, g_steal_pointer(&spec_json), form);
 	check->migration = TRUE;
 	check->target_json = target_json;
 	check->source_json = options[HC_CHECK_MIGRATION_OPTION_SOURCE];

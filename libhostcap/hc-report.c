@@ -232,6 +232,52 @@ hc_report_to_json(HcReport *report, HcVerdict verdict)
 	return json_generator_to_data(gen, NULL);
 }
 
+/* appends the error findings' feature ids (and their "also") whose unknown flag is @unknown */
+static void
+hc_report_append_ids(GString *out, HcReport *report, gboolean unknown)
+{
+	gboolean first = TRUE;
+
+	g_string_append_c(out, '[');
+	for (guint i = 0; i < report->findings->len; i++) {
+		const HcFinding *f = g_ptr_array_index(report->findings, i);
+		guint n_also = json_array_get_length(f->also);
+
+		if (f->severity != HC_SEVERITY_ERROR || f->unknown != unknown)
+			continue;
+		for (guint j = 0; j <= n_also; j++) {
+			const char *id = j == 0 ? f->feature
+						: json_array_get_string_element(f->also, j - 1);
+			g_autofree char *quoted = NULL;
+
+			if (id == NULL)
+				continue;
+			quoted = hc_json_quote(id);
+			g_string_append(out, first ? "" : ",");
+			g_string_append(out, quoted);
+			first = FALSE;
+		}
+	}
+	g_string_append_c(out, ']');
+}
+
+char *
+hc_report_to_summary_json(HcReport *report, HcVerdict verdict)
+{
+	GString *out = g_string_sized_new(128);
+
+	/* no tree and no generator: a scheduler asks often and reads only this */
+	g_ptr_array_sort(report->findings, hc_finding_cmp);
+	g_string_append_printf(out,
+			       "{\"verdict\":\"%s\",\"failing\":",
+			       hc_verdict_to_string(verdict));
+	hc_report_append_ids(out, report, FALSE);
+	g_string_append(out, ",\"unknown\":");
+	hc_report_append_ids(out, report, TRUE);
+	g_string_append_c(out, '}');
+	return g_string_free(out, FALSE);
+}
+
 char *
 hc_value_to_qemu(JsonNode *value)
 {

@@ -88,6 +88,11 @@ hc_report_get_verdict(const HcReport *report);
 char *
 hc_report_to_json(HcReport *report, HcVerdict verdict);
 
+/* the summary reply: {"verdict", "failing": [ids], "unknown": [ids]}, the feature ids of the
+ * error findings (with their "also") that are known to fail and that could not be decided */
+char *
+hc_report_to_summary_json(HcReport *report, HcVerdict verdict);
+
 /* "host_uso" style JSON-free rendering of a value: true → on, false → off */
 char *
 hc_value_to_qemu(JsonNode *value);

@@ -10,14 +10,38 @@
 #include "hc-migration.h"
 #include "hc-spec.h"
 
+static const char *const hc_reply_form_names[] = {"full", "summary"};
+G_STATIC_ASSERT(G_N_ELEMENTS(hc_reply_form_names) == HC_REPLY_LAST);
+
 gboolean
-hc_check_bootable(HcCatalogue *cat,
-		  const char *spec_json,
-		  gsize len,
-		  HcSnapshot *host,
-		  HcVerdict *verdict,
-		  char **report_json,
-		  GError **error)
+hc_reply_form_from_string(const char *name, HcReplyForm *out)
+{
+	for (guint i = 0; i < HC_REPLY_LAST; i++) {
+		if (g_strcmp0(name, hc_reply_form_names[i]) == 0) {
+			*out = (HcReplyForm)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static char *
+hc_report_render(HcReport *report, HcVerdict verdict, HcReplyForm form)
+{
+	if (form == HC_REPLY_SUMMARY)
+		return hc_report_to_summary_json(report, verdict);
+	return hc_report_to_json(report, verdict);
+}
+
+gboolean
+hc_check_bootable_reply(HcCatalogue *cat,
+			const char *spec_json,
+			gsize len,
+			HcSnapshot *host,
+			HcReplyForm form,
+			HcVerdict *verdict,
+			char **report_json,
+			GError **error)
 {
 	g_autoptr(HcSpec) spec = hc_spec_parse(cat, spec_json, len, error);
 	g_autoptr(HcHostEval) ev = NULL;
@@ -32,19 +56,39 @@ hc_check_bootable(HcCatalogue *cat,
 	if (verdict != NULL)
 		*verdict = v;
 	if (report_json != NULL)
-		*report_json = hc_report_to_json(ev->report, v);
+		*report_json = hc_report_render(ev->report, v, form);
 	return TRUE;
 }
 
 gboolean
-hc_check_migration(HcCatalogue *cat,
-		   const char *spec_json,
-		   gsize len,
-		   HcSnapshot *source,
-		   HcSnapshot *target,
-		   HcVerdict *verdict,
-		   char **report_json,
-		   GError **error)
+hc_check_bootable(HcCatalogue *cat,
+		  const char *spec_json,
+		  gsize len,
+		  HcSnapshot *host,
+		  HcVerdict *verdict,
+		  char **report_json,
+		  GError **error)
+{
+	return hc_check_bootable_reply(cat,
+				       spec_json,
+				       len,
+				       host,
+				       HC_REPLY_FULL,
+				       verdict,
+				       report_json,
+				       error);
+}
+
+gboolean
+hc_check_migration_reply(HcCatalogue *cat,
+			 const char *spec_json,
+			 gsize len,
+			 HcSnapshot *source,
+			 HcSnapshot *target,
+			 HcReplyForm form,
+			 HcVerdict *verdict,
+			 char **report_json,
+			 GError **error)
 {
 	g_autoptr(HcSpec) spec = hc_spec_parse(cat, spec_json, len, error);
 	g_autoptr(HcReport) report = NULL;
@@ -59,8 +103,29 @@ hc_check_migration(HcCatalogue *cat,
 	if (verdict != NULL)
 		*verdict = v;
 	if (report_json != NULL)
-		*report_json = hc_report_to_json(report, v);
+		*report_json = hc_report_render(report, v, form);
 	return TRUE;
+}
+
+gboolean
+hc_check_migration(HcCatalogue *cat,
+		   const char *spec_json,
+		   gsize len,
+		   HcSnapshot *source,
+		   HcSnapshot *target,
+		   HcVerdict *verdict,
+		   char **report_json,
+		   GError **error)
+{
+	return hc_check_migration_reply(cat,
+					spec_json,
+					len,
+					source,
+					target,
+					HC_REPLY_FULL,
+					verdict,
+					report_json,
+					error);
 }
 
 gboolean

@@ -48,6 +48,39 @@ hc_check_migration(HcCatalogue *cat,
 		   char **report_json,
 		   GError **error);
 
+/* what a check returns: the whole report, or the summary of hc_report_to_summary_json()
+ * (verdict and failing feature ids) for callers that ask often and read little */
+typedef enum {
+	HC_REPLY_FULL,
+	HC_REPLY_SUMMARY,
+	HC_REPLY_LAST,
+} HcReplyForm;
+
+/* "full", "summary"; FALSE for another name */
+gboolean
+hc_reply_form_from_string(const char *name, HcReplyForm *out);
+
+/* hc_check_bootable() and hc_check_migration() with the reply in @form */
+gboolean
+hc_check_bootable_reply(HcCatalogue *cat,
+			const char *spec_json,
+			gsize len,
+			HcSnapshot *host,
+			HcReplyForm form,
+			HcVerdict *verdict,
+			char **report_json,
+			GError **error);
+gboolean
+hc_check_migration_reply(HcCatalogue *cat,
+			 const char *spec_json,
+			 gsize len,
+			 HcSnapshot *source,
+			 HcSnapshot *target,
+			 HcReplyForm form,
+			 HcVerdict *verdict,
+			 char **report_json,
+			 GError **error);
+
 /* baseline over @snapshots (HcSnapshot*); @spec_json may be NULL */
 gboolean
 hc_check_baseline(HcCatalogue *cat,

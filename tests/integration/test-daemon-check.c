@@ -340,6 +340,108 @@ START_TEST(test_input_formats)
 }
 END_TEST
 
+/* the ids a summary lists under @member */
+static GPtrArray *
+summary_ids(const char *method, const char *const *args, const char *member)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) data =
+	    hc_test_daemon_busctl_call(td, HC_DBUS_INTERFACE, method, args, &error);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	JsonArray *reply, *list;
+	JsonObject *summary;
+
+	ck_assert_msg(data != NULL, "%s: %s", method, error != NULL ? error->message : "");
+	reply = json_node_get_array(data);
+	ck_assert(
+	    json_parser_load_from_data(parser, json_array_get_string_element(reply, 1), -1, NULL));
+	summary = json_node_get_object(json_parser_get_root(parser));
+	ck_assert_str_eq(json_object_get_string_member(summary, "verdict"),
+			 json_array_get_string_element(reply, 0));
+	/* a summary carries the verdict and ids only */
+	ck_assert(!json_object_has_member(summary, "findings"));
+	ck_assert(!json_object_has_member(summary, "effective"));
+	list = json_object_get_array_member(summary, member);
+	for (guint i = 0; i < json_array_get_length(list); i++)
+		g_ptr_array_add(ids, g_strdup(json_array_get_string_element(list, i)));
+	return ids;
+}
+
+/* the error findings of a full report that are known to fail, with their "also" */
+static GPtrArray *
+full_failing_ids(JsonParser *parser)
+{
+	JsonArray *findings =
+	    json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)),
+					 "findings");
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < json_array_get_length(findings); i++) {
+		JsonObject *f = json_array_get_object_element(findings, i);
+		JsonArray *also = json_object_has_member(f, "also")
+				      ? json_object_get_array_member(f, "also")
+				      : NULL;
+
+		if (g_strcmp0(json_object_get_string_member(f, "severity"), "error") != 0 ||
+		    json_object_get_boolean_member_with_default(f, "unknown", FALSE))
+			continue;
+		g_ptr_array_add(ids, g_strdup(json_object_get_string_member(f, "feature")));
+		for (guint j = 0; also != NULL && j < json_array_get_length(also); j++)
+			g_ptr_array_add(ids, g_strdup(json_array_get_string_element(also, j)));
+	}
+	return ids;
+}
+
+static void
+assert_same_ids(GPtrArray *a, GPtrArray *b)
+{
+	ck_assert_uint_eq(a->len, b->len);
+	for (guint i = 0; i < a->len; i++)
+		ck_assert_msg(g_ptr_array_find_with_equal_func(b, a->pdata[i], g_str_equal, NULL),
+			      "%s only in one answer",
+			      (char *)a->pdata[i]);
+}
+
+/* Reply=summary answers the verdict of the full report and lists the same failing ids */
+START_TEST(test_summary_reply)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	const char *full_args[] = {"sa{sv}", KVM_SPEC, "0", NULL};
+	const char *args[] = {"sa{sv}", KVM_SPEC, "1", "Reply", "s", "summary", NULL};
+	const char *full_again[] = {"sa{sv}", KVM_SPEC, "1", "Reply", "s", "full", NULL};
+	const char *migration[] = {"ssa{sv}", KVM_SPEC, "", "1", "Reply", "s", "summary", NULL};
+	g_autoptr(GPtrArray) expected = NULL;
+	g_autoptr(GPtrArray) failing = NULL;
+	g_autoptr(GPtrArray) moving = NULL;
+
+	ck_assert_str_eq(check_call("CheckBootable", full_args, parser), "no");
+	expected = full_failing_ids(parser);
+	ck_assert_msg(g_ptr_array_find_with_equal_func(expected, "accel.kvm", g_str_equal, NULL),
+		      "the full report does not fail accel.kvm");
+	failing = summary_ids("CheckBootable", args, "failing");
+	assert_same_ids(failing, expected);
+	moving = summary_ids("CheckMigration", migration, "failing");
+	ck_assert_msg(g_ptr_array_find_with_equal_func(moving, "accel.kvm", g_str_equal, NULL),
+		      "the migration summary does not fail accel.kvm");
+	/* "full" is the default spelled out */
+	ck_assert_str_eq(check_call("CheckBootable", full_again, parser), "no");
+	ck_assert(findings_name(parser, "accel.kvm"));
+}
+END_TEST
+
+START_TEST(test_bad_reply_option)
+{
+	const char *bootable[] = {"'" KVM_SPEC "'", "{'Reply': <'short'>}", NULL};
+	const char *migration[] = {"'" KVM_SPEC "'", "''", "{'Reply': <'brief'>}", NULL};
+
+	assert_invalid(HC_DBUS_INTERFACE ".CheckBootable",
+		       bootable,
+		       "options.Reply: expected full");
+	assert_invalid(HC_DBUS_INTERFACE ".CheckMigration", migration, "got 'brief'");
+}
+END_TEST
+
 START_TEST(test_bad_input_formats)
 {
 	const char *bad_format[] = {"'x'", "{'InputFormat': <'yaml'>}", NULL};
@@ -377,6 +479,8 @@ check_suite(void)
 	tcase_add_test(empty, test_not_bootable_without_kvm);
 	tcase_add_test(empty, test_input_formats);
 	tcase_add_test(empty, test_bad_input_formats);
+	tcase_add_test(empty, test_summary_reply);
+	tcase_add_test(empty, test_bad_reply_option);
 	suite_add_tcase(s, empty);
 
 	tcase_add_checked_fixture(broken, setup_broken_catalogue, teardown);
