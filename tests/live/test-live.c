@@ -44,6 +44,7 @@ typedef struct {
 	const RigDef *def;
 	char *qemu;
 	char *guest;
+	HcSnapshot *host; /* this host's probe pass with the rig's QEMU */
 } Rig;
 
 typedef struct {
@@ -313,18 +314,21 @@ START_TEST(test_live_family)
 {
 	const LiveCase *c = g_ptr_array_index(cases, _i);
 	const HcLiveFamily *fam = c->family;
+	HcSnapshot *rig_host = c->rig->host;
 	g_autofree char *dir = g_dir_make_tmp("hc-live-XXXXXX", NULL);
 	HcLiveRig rig = {c->rig->qemu,
 			 c->rig->guest,
 			 c->rig->def->machine,
 			 c->rig->def->memory_mib,
 			 dir};
-	g_autoptr(HcSnapshot) without = hc_live_host_without(host, fam);
+	g_autoptr(HcSnapshot) without = hc_live_host_without(rig_host, fam);
 	g_autoptr(GError) error = NULL;
 	g_autofree char *default_spec = NULL;
 	g_autofree char *report = NULL;
 	g_autoptr(GPtrArray) pins = NULL;
 
+	/* forked per case: the source host is this rig's probe pass */
+	host = rig_host;
 	ck_assert(dir != NULL);
 	g_print("== %s on %s, QEMU %s, guest kernel %s\n",
 		fam->name,
@@ -356,24 +360,23 @@ START_TEST(test_live_coverage)
 }
 END_TEST
 
-static void
-load_host(void)
+/* this host as the built-in probes see it, with the rig's QEMU as the host's QEMU */
+static HcSnapshot *
+probe_host(const char *qemu)
 {
 	const char *const dirs[] = {HC_SOURCE_DATADIR, NULL};
-	HcEngineOptions opts = {.data_dirs = dirs};
-	g_autoptr(GError) error = NULL;
+	const char *const qemus[] = {qemu, NULL};
+	HcEngineOptions opts = {.data_dirs = dirs, .qemu_binaries = qemus};
 	g_autoptr(HcEngineRun) run = NULL;
 	g_autoptr(GPtrArray) results = NULL;
+	HcSnapshot *snap = hc_snapshot_new();
 
-	catalogue = hc_catalogue_load(dirs, &error);
-	if (catalogue == NULL)
-		g_printerr("catalogue: %s\n", error->message);
 	run = hc_engine_run_start(hc_probe_registry, hc_probe_registry_len, &opts);
 	hc_engine_run_wait(run);
 	results = hc_engine_run_steal_results(run);
-	host = hc_snapshot_new();
-	hc_engine_apply_results(host, results);
-	hc_engine_fill_host(host, NULL);
+	hc_engine_apply_results(snap, results);
+	hc_engine_fill_host(snap, NULL);
+	return snap;
 }
 
 static gboolean
@@ -449,6 +452,7 @@ fetch(const char *script, const char *arg, gboolean *unavailable)
 int
 main(void)
 {
+	const char *const dirs[] = {HC_SOURCE_DATADIR, NULL};
 	g_autoptr(GError) error = NULL;
 	Suite *s = suite_create("live");
 	TCase *tc = tcase_create("migrations");
@@ -457,9 +461,11 @@ main(void)
 	SRunner *runner;
 	int failed;
 
-	load_host();
-	if (catalogue == NULL)
+	catalogue = hc_catalogue_load(dirs, &error);
+	if (catalogue == NULL) {
+		g_printerr("catalogue: %s\n", error->message);
 		return 1;
+	}
 	if (!plan_cases(&error)) {
 		g_printerr("planning the live cases: %s\n", error->message);
 		return 1;
@@ -472,6 +478,8 @@ main(void)
 		if (c->rig->guest == NULL)
 			c->rig->guest = fetch("get-guest", c->rig->def->guest_kernel, &unavailable);
 		missing |= c->rig->qemu == NULL || c->rig->guest == NULL;
+		if (c->rig->host == NULL && c->rig->qemu != NULL)
+			c->rig->host = probe_host(c->rig->qemu);
 	}
 	if (missing)
 		return unavailable ? 77 : 1;
