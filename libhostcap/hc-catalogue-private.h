@@ -18,6 +18,8 @@ struct _HcCatalogue {
 	GHashTable *instances; /* feature id → HcExpr, for pattern features */
 	GPtrArray *model_list; /* borrowed HcCpuModel*, no aliases, by name; built when asked */
 	GHashTable *by_qemu;   /* "qemu" field → borrowed HcFeatureDef*; built when asked */
+	GMutex derived_lock;   /* guards derived */
+	GHashTable *derived;   /* "kind\nfingerprint" → GPtrArray (hc-catalogue-derived.c) */
 };
 
 /* after parsing: collects the patterns, then checks every cross-file reference against the

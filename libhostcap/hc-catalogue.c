@@ -50,6 +50,8 @@ hc_catalogue_unref(HcCatalogue *cat)
 	g_clear_pointer(&cat->model_list, g_ptr_array_unref);
 	g_clear_pointer(&cat->by_qemu, g_hash_table_unref);
 	g_mutex_clear(&cat->lock);
+	g_hash_table_unref(cat->derived);
+	g_mutex_clear(&cat->derived_lock);
 	g_free(cat->hash);
 	g_free(cat);
 }
@@ -81,6 +83,11 @@ hc_catalogue_new(void)
 	cat->instances =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)hc_expr_free);
 	g_mutex_init(&cat->lock);
+	cat->derived = g_hash_table_new_full(g_str_hash,
+					     g_str_equal,
+					     g_free,
+					     (GDestroyNotify)g_ptr_array_unref);
+	g_mutex_init(&cat->derived_lock);
 	return cat;
 }
 

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hostcap/hc-probe.h"
+#include "hostcap/hc-snapshot.h"
 
 #include "hc-expr.h"
 #include "hc-report.h"
@@ -314,5 +315,20 @@ hc_feature_property(const HcFeatureDef *def, const char *id);
 /* checks @value against the feature's type; error "<path>: expected …" */
 gboolean
 hc_feature_check_value(const HcFeatureDef *def, JsonNode *value, const char *path, GError **error);
+
+/* computes a value of @cat and @host: a new reference */
+typedef GPtrArray *(*HcCatalogueDeriveFunc)(HcCatalogue *cat, HcSnapshot *host);
+/**
+ * hc_catalogue_derive:
+ * @kind: names what @compute derives (one kind per function)
+ *
+ * The value @compute derives from @cat and @host, computed once per (@kind, the snapshot's
+ * fingerprint) and kept with the catalogue; safe from several threads. Returns a new reference.
+ */
+GPtrArray *
+hc_catalogue_derive(HcCatalogue *cat,
+		    const char *kind,
+		    HcSnapshot *host,
+		    HcCatalogueDeriveFunc compute);
 
 G_END_DECLS

@@ -139,8 +139,8 @@ hc_candidate_cmp(gconstpointer a, gconstpointer b)
 }
 
 /* every model that runs on @host, best first, as names: the same for every check against one
- * snapshot, so it is computed once per (catalogue, snapshot) and kept in a small memo. One
- * more name than is suggested, because the wanted model is left out afterwards */
+ * snapshot, so the catalogue keeps it per snapshot (hc_catalogue_derive). One more name than is
+ * suggested, because the wanted model is left out afterwards */
 static GPtrArray *
 hc_cpu_runnable_compute(HcCatalogue *cat, HcSnapshot *host)
 {
@@ -170,68 +170,12 @@ hc_cpu_runnable_compute(HcCatalogue *cat, HcSnapshot *host)
 	return names;
 }
 
-/* the memo: keyed by content, the catalogue's file hash and the snapshot's fingerprint (which
- * covers every capability's state and value, the vendor included), so a snapshot that changes
- * or a catalogue freed and another loaded at the same address can never hit a stale entry.
- * The daemon publishes a new snapshot per pass, so a few entries cover the current one and a
- * migration target; the lock makes it safe for callers on several threads */
-#define HC_CPU_MEMO_SLOTS 4
-
-typedef struct {
-	char *cat_hash;
-	char *fingerprint;
-	GPtrArray *names;
-} HcCpuMemo;
-
-static GMutex hc_cpu_memo_lock;
-static HcCpuMemo hc_cpu_memo[HC_CPU_MEMO_SLOTS];
-static guint hc_cpu_memo_next;
-
-/* a new reference to the runnable-model names of (@cat, @host) */
-static GPtrArray *
-hc_cpu_runnable_names(HcCatalogue *cat, HcSnapshot *host)
-{
-	const char *cat_hash = hc_catalogue_get_hash(cat);
-	const char *fingerprint;
-	GPtrArray *names;
-	HcCpuMemo *slot;
-
-	/* a catalogue built without files has no identity to key on */
-	if (cat_hash == NULL)
-		return hc_cpu_runnable_compute(cat, host);
-	fingerprint = hc_snapshot_get_fingerprint(host);
-	g_mutex_lock(&hc_cpu_memo_lock);
-	for (guint i = 0; i < HC_CPU_MEMO_SLOTS; i++) {
-		slot = &hc_cpu_memo[i];
-		if (slot->names != NULL && g_str_equal(slot->cat_hash, cat_hash) &&
-		    g_str_equal(slot->fingerprint, fingerprint)) {
-			names = g_ptr_array_ref(slot->names);
-			g_mutex_unlock(&hc_cpu_memo_lock);
-			return names;
-		}
-	}
-	g_mutex_unlock(&hc_cpu_memo_lock);
-
-	/* computed outside the lock: two threads may both compute it, with the same result */
-	names = hc_cpu_runnable_compute(cat, host);
-	g_mutex_lock(&hc_cpu_memo_lock);
-	slot = &hc_cpu_memo[hc_cpu_memo_next];
-	hc_cpu_memo_next = (hc_cpu_memo_next + 1) % HC_CPU_MEMO_SLOTS;
-	g_free(slot->cat_hash);
-	g_free(slot->fingerprint);
-	g_clear_pointer(&slot->names, g_ptr_array_unref);
-	slot->cat_hash = g_strdup(cat_hash);
-	slot->fingerprint = g_strdup(fingerprint);
-	slot->names = g_ptr_array_ref(names);
-	g_mutex_unlock(&hc_cpu_memo_lock);
-	return names;
-}
-
 /* "Skylake-Client-v4, Skylake-Client-v3, Haswell-v4": the newest models that run here */
 static char *
 hc_cpu_runnable_models(HcHostEval *ev, const HcCpuModel *wanted)
 {
-	g_autoptr(GPtrArray) names = hc_cpu_runnable_names(ev->cat, ev->host);
+	g_autoptr(GPtrArray) names =
+	    hc_catalogue_derive(ev->cat, "cpu.runnable-models", ev->host, hc_cpu_runnable_compute);
 	g_autoptr(GString) out = g_string_new(NULL);
 	guint n = 0;
 
