@@ -477,6 +477,36 @@ hc_ctl_bus_describe(HcCtlBus *self, GError **error)
 	return out;
 }
 
+char *
+hc_ctl_bus_get_domain_capabilities(HcCtlBus *self, GError **error)
+{
+	sd_bus_message *m = new_call(self, "GetDomainCapabilities", error);
+	sd_bus_message *reply = NULL;
+	const char *json = NULL;
+	char *out = NULL;
+	int r;
+
+	if (m == NULL)
+		return NULL;
+	r = sd_bus_message_append(m, "a{sv}", 0);
+	if (r < 0) {
+		sd_bus_message_unref(m);
+		set_error_from_errno(error, r, "GetDomainCapabilities");
+		return NULL;
+	}
+	reply = call(self, m, 0, "GetDomainCapabilities", error);
+	sd_bus_message_unref(m);
+	if (reply == NULL)
+		return NULL;
+	r = sd_bus_message_read(reply, "s", &json);
+	if (r >= 0)
+		out = g_strdup(json);
+	sd_bus_message_unref(reply);
+	if (r < 0)
+		bad_reply(error, r, "GetDomainCapabilities");
+	return out;
+}
+
 gboolean
 hc_ctl_bus_refresh(HcCtlBus *self, const char *const *probes, guint64 *generation, GError **error)
 {

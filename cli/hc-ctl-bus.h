@@ -41,6 +41,9 @@ hc_ctl_bus_get_info(HcCtlBus *bus, HcCtlDaemonInfo *info, GError **error);
 /* HcCapability*, owned, in the daemon's order; @patterns NULL or empty = all */
 GPtrArray *
 hc_ctl_bus_get_capabilities(HcCtlBus *bus, const char *const *patterns, GError **error);
+/* GetDomainCapabilities' JSON */
+char *
+hc_ctl_bus_get_domain_capabilities(HcCtlBus *bus, GError **error);
 /* the snapshot JSON */
 char *
 hc_ctl_bus_describe(HcCtlBus *bus, GError **error);

@@ -134,6 +134,9 @@ int
 hc_ctl_verb_diff(HcCtlContext *ctx, char **args, GError **error);
 int
 hc_ctl_verb_baseline(HcCtlContext *ctx, char **args, GError **error);
+/* hc-ctl-domcaps.c */
+int
+hc_ctl_verb_domcapabilities(HcCtlContext *ctx, char **args, GError **error);
 /* hc-ctl-hook.c */
 int
 hc_ctl_verb_libvirt_hook(HcCtlContext *ctx, char **args, GError **error);

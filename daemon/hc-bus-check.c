@@ -118,6 +118,30 @@ hc_bus_check_free(HcBusCheck *check)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HcBusCheck, hc_bus_check_free)
 
+/* GetDomainCapabilities: the machine types, platforms and CPU models that run here */
+int
+hc_bus_method_get_domain_capabilities(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	HcBus *bus = userdata;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *json = NULL;
+	HcCatalogue *cat = NULL;
+	HcSnapshot *snap = NULL;
+	int r;
+
+	r = hc_bus_read_options(m, NULL, 0, NULL, ret_error);
+	if (r >= 0)
+		r = hc_bus_require_snapshot(bus, &snap, ret_error);
+	if (r >= 0)
+		r = hc_bus_require_catalogue(bus, &cat, ret_error);
+	if (r < 0)
+		return r;
+	json = hc_domain_capabilities(cat, snap, &error);
+	if (json == NULL)
+		return hc_bus_error_set_gerror(ret_error, error);
+	return sd_bus_reply_method_return(m, "s", json);
+}
+
 /* another host's snapshot handed in by the caller; @what names the argument in errors */
 static HcSnapshot *
 hc_bus_parse_snapshot(const char *json, const char *what, GError **error)

@@ -455,6 +455,11 @@ static const sd_bus_vtable hc_bus_vtable[] = {
 			    SD_BUS_RESULT("s", spec_json),
 			    hc_bus_method_translate_spec,
 			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("GetDomainCapabilities",
+			    SD_BUS_ARGS("a{sv}", options),
+			    SD_BUS_RESULT("s", domcapabilities_json),
+			    hc_bus_method_get_domain_capabilities,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
     /* privilege is checked in the handler (root), so that the error is ours */
     SD_BUS_METHOD_WITH_ARGS("Refresh",
 			    SD_BUS_ARGS("as", probes),

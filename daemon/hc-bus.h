@@ -81,6 +81,8 @@ hc_bus_method_check_bootable(sd_bus_message *m, void *userdata, sd_bus_error *re
 int
 hc_bus_method_check_migration(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
 int
+hc_bus_method_get_domain_capabilities(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+int
 hc_bus_method_translate_spec(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
 /* the current snapshot (borrowed) in @out and 0; Busy (negative errno) before the first */
 int

@@ -135,4 +135,16 @@ hc_input_to_spec(HcCatalogue *cat,
 		 gsize len,
 		 GError **error);
 
+/**
+ * hc_domain_capabilities:
+ *
+ * Which machine types, platforms and CPU models of the catalogue run on @host as asked:
+ * {"format": "hostcapd-domcapabilities/1", "accelerator": "kvm|tcg", "machines": [...],
+ * "platforms": [...], "cpu_models": [...]}, each entry {"name", "verdict", "runs",
+ * "changes": [features this host would silently change]}; "runs" is verdict yes with no
+ * change. The accelerator is KVM when @host has it.
+ */
+char *
+hc_domain_capabilities(HcCatalogue *cat, HcSnapshot *host, GError **error);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "hc-catalogue.h"
 #include "hc-config.h"
 #include "hc-verdict.h"
+#include "hostcap/hc-snapshot.h"
 
 #define DOM(type, body)                                                                            \
 	"<domain type='" type "'><name>vm</name><memory unit='MiB'>1024</memory>"                  \
@@ -335,6 +336,59 @@ START_TEST(test_input_formats)
 }
 END_TEST
 
+/* a manager's view of a captured Debian 12 host: linux-6.1-class holds, linux-6.2-class does
+ * not (its tap has no USO), and the machine types of the catalogue are listed */
+START_TEST(test_domain_capabilities)
+{
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+	g_autofree char *host_path = g_build_filename(g_getenv("HC_SOURCE_DIR"),
+						      "tests",
+						      "fixtures",
+						      "hosts",
+						      "v-deb12-6.1.json",
+						      NULL);
+	const char *dirs[] = {data, NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(HcCatalogue) cat = hc_catalogue_load(dirs, &error);
+	g_autofree char *text = NULL;
+	g_autoptr(HcSnapshot) host = NULL;
+	g_autofree char *json = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *doc;
+	JsonArray *platforms, *machines;
+	gsize len = 0;
+	int seen = 0;
+
+	ck_assert_msg(cat != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert(g_file_get_contents(host_path, &text, &len, NULL));
+	host = hc_snapshot_from_json(text, len, &error);
+	ck_assert_msg(host != NULL, "%s", error != NULL ? error->message : "");
+	json = hc_domain_capabilities(cat, host, &error);
+	ck_assert_msg(json != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert(json_parser_load_from_data(parser, json, -1, NULL));
+	doc = json_node_get_object(json_parser_get_root(parser));
+	ck_assert_str_eq(json_object_get_string_member(doc, "accelerator"), "kvm");
+	platforms = json_object_get_array_member(doc, "platforms");
+	for (guint i = 0; i < json_array_get_length(platforms); i++) {
+		JsonObject *p = json_array_get_object_element(platforms, i);
+		const char *name = json_object_get_string_member(p, "name");
+		if (g_str_equal(name, "linux-6.1-class")) {
+			ck_assert(json_object_get_boolean_member(p, "runs"));
+			seen |= 1;
+		} else if (g_str_equal(name, "linux-6.2-class")) {
+			ck_assert(!json_object_get_boolean_member(p, "runs"));
+			ck_assert_str_eq(json_object_get_string_member(p, "verdict"), "no");
+			seen |= 2;
+		}
+	}
+	ck_assert_int_eq(seen, 3);
+	machines = json_object_get_array_member(doc, "machines");
+	ck_assert_uint_gt(json_array_get_length(machines), 0);
+	ck_assert_uint_gt(json_array_get_length(json_object_get_array_member(doc, "cpu_models")),
+			  0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -348,6 +402,7 @@ main(void)
 	tcase_add_test(tc, test_domxml_metadata);
 	tcase_add_test(tc, test_input_libvirt_argv);
 	tcase_add_test(tc, test_input_formats);
+	tcase_add_test(tc, test_domain_capabilities);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
