@@ -131,6 +131,26 @@ hc_bench_append_migration(sd_bus_message *m, const HcBenchInputs *in)
 	return sd_bus_message_append(m, "ssa{sv}", in->spec, in->target, 0);
 }
 
+/* the compact reply schedulers ask for (options.Reply) */
+static int
+hc_bench_append_bootable_summary(sd_bus_message *m, const HcBenchInputs *in)
+{
+	return sd_bus_message_append(m, "sa{sv}", in->spec, 1, "Reply", "s", "summary");
+}
+
+static int
+hc_bench_append_migration_summary(sd_bus_message *m, const HcBenchInputs *in)
+{
+	return sd_bus_message_append(m,
+				     "ssa{sv}",
+				     in->spec,
+				     in->target,
+				     1,
+				     "Reply",
+				     "s",
+				     "summary");
+}
+
 static int
 hc_bench_append_refresh_all(sd_bus_message *m, const HcBenchInputs *in)
 {
@@ -322,6 +342,24 @@ static const HcBenchCall hc_bench_call_table[] = {
      hc_bench_append_migration,
      hc_bench_check_verdict,
      "CheckMigration(spec, target)"},
+    {"check-bootable-summary",
+     HC_DBUS_NAME,
+     HC_DBUS_PATH,
+     HC_DBUS_INTERFACE,
+     "CheckBootable",
+     "sa{sv}",
+     hc_bench_append_bootable_summary,
+     hc_bench_check_verdict,
+     "CheckBootable(spec, Reply=summary)"},
+    {"check-migration-summary",
+     HC_DBUS_NAME,
+     HC_DBUS_PATH,
+     HC_DBUS_INTERFACE,
+     "CheckMigration",
+     "ssa{sv}",
+     hc_bench_append_migration_summary,
+     hc_bench_check_verdict,
+     "CheckMigration(spec, target, Reply=summary)"},
     /* replies when the pass it started is committed: its latency is the full probe pass */
     {"refresh",
      HC_DBUS_NAME,

@@ -308,12 +308,8 @@ hc_bench_throughput(const HcBenchOptions *o, const HcBenchInputs *in, GError **e
 		printf(", \"first_error\": \"%s\"", escaped);
 	}
 	printf("}}\n");
-	for (int i = 0; i < o->clients; i++)
-		g_free(workers[i].first_error);
-	g_ptr_array_unref(s.calls);
-	g_mutex_clear(&s.lock);
-	g_cond_clear(&s.cond);
-	if (s.n_failed_connect > 0 || failed > 0) {
+	/* the message is read before the workers' copies are freed */
+	if (s.n_failed_connect > 0 || failed > 0)
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_FAILED,
@@ -321,9 +317,12 @@ hc_bench_throughput(const HcBenchOptions *o, const HcBenchInputs *in, GError **e
 			    s.n_failed_connect,
 			    failed,
 			    first_error != NULL ? first_error : "");
-		return FALSE;
-	}
-	return TRUE;
+	for (int i = 0; i < o->clients; i++)
+		g_free(workers[i].first_error);
+	g_ptr_array_unref(s.calls);
+	g_mutex_clear(&s.lock);
+	g_cond_clear(&s.cond);
+	return s.n_failed_connect == 0 && failed == 0;
 }
 
 typedef gboolean (*HcBenchVerbFunc)(const HcBenchOptions *o,
