@@ -180,6 +180,8 @@ hc_ctl_daemon_info_clear(HcCtlDaemonInfo *info)
 	g_clear_pointer(&info->state, g_free);
 	g_clear_pointer(&info->version, g_free);
 	g_clear_pointer(&info->fingerprint, g_free);
+	g_clear_pointer(&info->state_reason, g_free);
+	g_clear_pointer(&info->data_dirs, g_strfreev);
 }
 
 /* ---- method calls ---- */
@@ -253,6 +255,25 @@ bad_reply(GError **error, int r, const char *member)
 }
 
 /* reads one variant holding "s" or "t" as text; other types are skipped and give NULL */
+/* an "as" variant; anything else is skipped and leaves @out NULL */
+static int
+read_variant_strv(sd_bus_message *m, char ***out)
+{
+	const char *contents = NULL;
+	int r = sd_bus_message_peek_type(m, NULL, &contents);
+
+	if (r < 0)
+		return r;
+	if (g_strcmp0(contents, "as") != 0)
+		return sd_bus_message_skip(m, "v");
+	r = sd_bus_message_enter_container(m, 'v', "as");
+	if (r >= 0)
+		r = sd_bus_message_read_strv(m, out);
+	if (r >= 0)
+		r = sd_bus_message_exit_container(m);
+	return r;
+}
+
 static int
 read_variant_text(sd_bus_message *m, char **out)
 {
@@ -299,11 +320,19 @@ hc_ctl_bus_get_info(HcCtlBus *self, HcCtlDaemonInfo *info, GError **error)
 		const char *key = NULL;
 		g_autofree char *text = NULL;
 		r = sd_bus_message_read_basic(reply, 's', &key);
+		if (r >= 0 && g_strcmp0(key, "DataDirs") == 0) {
+			r = read_variant_strv(reply, &info->data_dirs);
+			if (r >= 0)
+				r = sd_bus_message_exit_container(reply);
+			continue;
+		}
 		if (r >= 0)
 			r = read_variant_text(reply, &text);
 		if (r < 0)
 			break;
-		if (g_strcmp0(key, "State") == 0)
+		if (g_strcmp0(key, "StateReason") == 0)
+			info->state_reason = g_steal_pointer(&text);
+		else if (g_strcmp0(key, "State") == 0)
 			info->state = g_steal_pointer(&text);
 		else if (g_strcmp0(key, "Version") == 0)
 			info->version = g_steal_pointer(&text);

@@ -30,6 +30,8 @@ typedef struct {
 	guint64 generation;
 	char *fingerprint;
 	guint64 last_probe_usec;
+	char *state_reason; /* why "degraded"; NULL from a daemon without the property */
+	char **data_dirs;   /* the daemon's catalogue roots; NULL when it does not say */
 } HcCtlDaemonInfo;
 
 void

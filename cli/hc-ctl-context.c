@@ -10,6 +10,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-ctl-bus.h"
+#include "hc-data-dirs.h"
 #include "hc-ctl-offline.h"
 #include "hc-ctl.h"
 #include "hc-probe-registry.h"
@@ -54,6 +55,7 @@ hc_ctl_context_clear(HcCtlContext *ctx)
 	g_clear_pointer(&ctx->format, g_free);
 	g_clear_pointer(&ctx->data_dirs, g_ptr_array_unref);
 	g_clear_pointer(&ctx->tail_argv, g_strfreev);
+	g_clear_pointer(&ctx->daemon_data_dirs, g_strfreev);
 	g_clear_pointer(&ctx->bus, hc_ctl_bus_free);
 	g_clear_pointer(&ctx->snapshot, hc_snapshot_unref);
 }
@@ -117,11 +119,20 @@ hc_ctl_context_get_snapshot(HcCtlContext *ctx, GError **error)
 const char *const *
 hc_ctl_context_get_data_dirs(HcCtlContext *ctx)
 {
-	static const char *const defaults[] = {HC_DATADIR, HC_SYSCONFDIR, NULL};
-	if (ctx->data_dirs == NULL || ctx->data_dirs->len == 0)
-		return defaults;
-	/* created with g_ptr_array_new_null_terminated() */
-	return (const char *const *)ctx->data_dirs->pdata;
+	if (ctx->data_dirs != NULL && ctx->data_dirs->len > 0)
+		return (const char *const *)ctx->data_dirs->pdata; /* NULL-terminated */
+	/* a running daemon's catalogue is the one its checks use: offline verbs use it too */
+	if (!ctx->no_daemon && !ctx->asked_daemon_data_dirs) {
+		g_auto(HcCtlDaemonInfo) info = {0};
+		HcCtlBus *bus = hc_ctl_context_get_bus(ctx, NULL);
+
+		ctx->asked_daemon_data_dirs = TRUE;
+		if (bus != NULL && hc_ctl_bus_get_info(bus, &info, NULL))
+			ctx->daemon_data_dirs = g_steal_pointer(&info.data_dirs);
+	}
+	if (ctx->daemon_data_dirs != NULL && ctx->daemon_data_dirs[0] != NULL)
+		return (const char *const *)ctx->daemon_data_dirs;
+	return hc_data_dirs_default();
 }
 
 HcCatalogue *

@@ -13,6 +13,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-ctl-bus.h"
+#include "hc-data-dirs.h"
 #include "hc-ctl-offline.h"
 #include "hc-ctl-output.h"
 #include "hc-ctl.h"
@@ -115,6 +116,10 @@ status_to_json(HcCtlContext *ctx, HcSnapshot *snap, const HcCtlDaemonInfo *info)
 	json_builder_add_string_value(b, source_name(ctx));
 	json_builder_set_member_name(b, "state");
 	json_builder_add_string_value(b, info->state != NULL ? info->state : "");
+	if (info->state_reason != NULL) {
+		json_builder_set_member_name(b, "state_reason");
+		json_builder_add_string_value(b, info->state_reason);
+	}
 	json_builder_set_member_name(b, "version");
 	json_builder_add_string_value(b, info->version != NULL ? info->version : "");
 	json_builder_set_member_name(b, "generation");
@@ -240,7 +245,12 @@ verb_status(HcCtlContext *ctx, char **args, GError **error)
 	kernel =
 	    g_strdup_printf("%s (%s)", hc_snapshot_get_kernel(snap), hc_snapshot_get_arch(snap));
 	print_field("Source", source_description(ctx, &free_me));
-	print_field("State", info.state != NULL ? info.state : "");
+	if (info.state_reason != NULL && info.state_reason[0] != '\0') {
+		g_autofree char *state = g_strdup_printf("%s: %s", info.state, info.state_reason);
+		print_field("State", state);
+	} else {
+		print_field("State", info.state != NULL ? info.state : "");
+	}
 	print_field("Version", info.version != NULL ? info.version : "");
 	g_print("%14s: %" G_GUINT64_FORMAT "\n", "Generation", info.generation);
 	print_field("Fingerprint", info.fingerprint != NULL ? info.fingerprint : "");
@@ -541,6 +551,8 @@ hc_ctl_verbs_get_default(void)
 void
 hc_ctl_verbs_print_help(const char *prog)
 {
+	g_autofree char *defaults = hc_data_dirs_join(hc_data_dirs_default());
+
 	g_print("%s [OPTIONS…] COMMAND …\n\n"
 		"Query hostcapd, the host-capability daemon, or work offline on snapshot files.\n\n"
 		"Commands:\n",
@@ -561,7 +573,8 @@ hc_ctl_verbs_print_help(const char *prog)
 		"     --sysroot DIR          With --no-daemon: probe DIR instead of / (also\n"
 		"                            $HOSTCAPD_SYSROOT)\n"
 		"     --snapshot FILE        Read a snapshot file instead of asking hostcapd\n"
-		"     --data-dir DIR         Catalogue root (repeatable; default %s, %s)\n"
+		"     --data-dir DIR         Catalogue root (repeatable; default: the running\n"
+		"                            daemon's, else %s)\n"
 		"  -o --output FILE          export: write to FILE instead of stdout (atomically)\n"
 		"     --format FORMAT        export: json (default), prometheus or nfd\n"
 		"     --file FILE            history: read FILE instead of %s/history.jsonl\n"
@@ -573,8 +586,7 @@ hc_ctl_verbs_print_help(const char *prog)
 		"\nExit status:\n"
 		"  0 success (verdict yes), 1 verdict no or not found, 2 verdict unknown,\n"
 		"  3 bad input or usage, 4 daemon unreachable, 5 internal error\n",
-		HC_DATADIR,
-		HC_SYSCONFDIR,
+		defaults,
 		HC_STATEDIR,
 		prog);
 }

@@ -76,6 +76,8 @@ typedef struct {
 	gboolean colour;
 	guint columns; /* 0 when stdout is not a tty: never truncate */
 	/* opened lazily */
+	char **daemon_data_dirs; /* the running daemon's catalogue roots, asked once */
+	gboolean asked_daemon_data_dirs;
 	HcCtlBus *bus;
 	HcSnapshot *snapshot;
 } HcCtlContext;
@@ -93,7 +95,8 @@ hc_ctl_context_get_bus(HcCtlContext *ctx, GError **error);
 /* offline: the --snapshot file or an in-process probe run; the daemon's Describe() else */
 HcSnapshot *
 hc_ctl_context_get_snapshot(HcCtlContext *ctx, GError **error);
-/* catalogue roots, lowest priority first: --data-dir or the installed defaults */
+/* catalogue roots, lowest priority first: --data-dir, else the running daemon's, else the
+ * defaults (the source tree's data/ for a build-tree binary) */
 const char *const *
 hc_ctl_context_get_data_dirs(HcCtlContext *ctx);
 /* the catalogue of those roots, checked against the probes' ids; a new reference */

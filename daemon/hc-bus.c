@@ -84,6 +84,7 @@ hc_bus_get_property(sd_bus *b,
 	} props[] = {
 	    {"Version", HC_VERSION, 0},
 	    {"State", bus->iface->get_state(bus->owner), 0},
+	    {"StateReason", bus->iface->get_state_reason(bus->owner), 0},
 	    {"Generation", NULL, snap != NULL ? hc_snapshot_get_generation(snap) : 0},
 	    {"Fingerprint", snap != NULL ? hc_snapshot_get_fingerprint(snap) : "", 0},
 	    {"LastProbeUsec",
@@ -91,6 +92,9 @@ hc_bus_get_property(sd_bus *b,
 	     snap != NULL ? (guint64)hc_snapshot_get_generated_usec(snap) : 0},
 	};
 
+	if (g_strcmp0(prop, "DataDirs") == 0)
+		return sd_bus_message_append_strv(reply,
+						  (char **)bus->iface->get_data_dirs(bus->owner));
 	for (guint i = 0; i < G_N_ELEMENTS(props); i++) {
 		if (g_strcmp0(props[i].name, prop) != 0)
 			continue;
@@ -418,6 +422,12 @@ static const sd_bus_vtable hc_bus_vtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_PROPERTY("Version", "s", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("State", "s", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("StateReason",
+		    "s",
+		    hc_bus_get_property,
+		    0,
+		    SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("DataDirs", "as", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("Generation", "t", hc_bus_get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Fingerprint",
 		    "s",

@@ -33,6 +33,10 @@ typedef struct {
 	HcSnapshot *(*get_snapshot)(gpointer owner);
 	/* "starting", "probing", "ready" or "degraded" */
 	const char *(*get_state)(gpointer owner);
+	/* why "degraded" ("" otherwise) */
+	const char *(*get_state_reason)(gpointer owner);
+	/* the catalogue roots, lowest priority first */
+	const char *const *(*get_data_dirs)(gpointer owner);
 	/* borrowed; NULL with the load error (naming the file) when the catalogue did not load */
 	HcCatalogue *(*get_catalogue)(gpointer owner, GError **error);
 	/* who may Refresh and how often (hc-access.h) */

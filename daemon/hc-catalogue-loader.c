@@ -12,7 +12,24 @@ struct _HcCatalogueLoader {
 	sd_event_source *source;
 	HcCatalogue *catalogue; /* NULL when loading failed: error says why */
 	GError *error;
+	HcCatalogueLoaderFunc notify;
+	gpointer notify_data;
 };
+
+void
+hc_catalogue_loader_set_notify(HcCatalogueLoader *loader,
+			       HcCatalogueLoaderFunc func,
+			       gpointer user_data)
+{
+	loader->notify = func;
+	loader->notify_data = user_data;
+}
+
+const GError *
+hc_catalogue_loader_get_error(HcCatalogueLoader *loader)
+{
+	return loader->catalogue == NULL ? loader->error : NULL;
+}
 
 HcCatalogueLoader *
 hc_catalogue_loader_new(sd_event *event, const char *const *data_dirs)
@@ -73,6 +90,8 @@ hc_catalogue_loader_load(HcCatalogueLoader *loader)
 						    : "Check methods will fail");
 		g_clear_error(&loader->error);
 		loader->error = g_steal_pointer(&error);
+		if (loader->notify != NULL)
+			loader->notify(loader, loader->notify_data);
 		return;
 	}
 	g_clear_pointer(&loader->catalogue, hc_catalogue_unref);
@@ -82,6 +101,8 @@ hc_catalogue_loader_load(HcCatalogueLoader *loader)
 	g_free(loader->hash);
 	loader->hash = g_strdup(hc_catalogue_get_hash(cat));
 	g_debug("catalogue %s loaded", hc_catalogue_get_hash(cat));
+	if (loader->notify != NULL)
+		loader->notify(loader, loader->notify_data);
 }
 
 /* the cache key's part of the catalogue, without parsing it */

@@ -36,6 +36,16 @@ hc_catalogue_loader_load(HcCatalogueLoader *loader);
 void
 hc_catalogue_loader_defer(HcCatalogueLoader *loader);
 
+/* called after every load attempt, whether it worked or not */
+typedef void (*HcCatalogueLoaderFunc)(HcCatalogueLoader *loader, gpointer user_data);
+void
+hc_catalogue_loader_set_notify(HcCatalogueLoader *loader,
+			       HcCatalogueLoaderFunc func,
+			       gpointer user_data);
+/* why the catalogue is not usable: NULL when it loaded or was not tried yet; borrowed */
+const GError *
+hc_catalogue_loader_get_error(HcCatalogueLoader *loader);
+
 /* borrowed; loads first when not tried yet; NULL with the load error when it did not load */
 HcCatalogue *
 hc_catalogue_loader_get(HcCatalogueLoader *loader, GError **error);

@@ -14,6 +14,7 @@
 #include "hc-bus.h"
 #include "hc-cache.h"
 #include "hc-catalogue-loader.h"
+#include "hc-data-dirs.h"
 #include "hc-daemon-config.h"
 #include "hc-daemon.h"
 #include "hc-debounce.h"
@@ -44,6 +45,7 @@ struct _HcDaemon {
 	char *sysroot;
 	char *cache_dir;
 	char **data_dirs;
+	char *state_reason; /* why State is "degraded"; NULL otherwise */
 	char *config_path;
 	char *state_dir;
 	int state_lock_fd; /* flock(2) on STATE_DIR/lock: one daemon per state directory */
@@ -95,8 +97,7 @@ hc_daemon_source_unref(gpointer source)
 static char **
 hc_daemon_default_data_dirs(void)
 {
-	const char *const dirs[] = {HC_DATADIR, HC_SYSCONFDIR, NULL};
-	return g_strdupv((char **)dirs);
+	return g_strdupv((char **)hc_data_dirs_default());
 }
 
 static gboolean
@@ -122,6 +123,20 @@ static void
 hc_daemon_on_pass_done(HcProber *prober, GPtrArray *results, gpointer user_data);
 static void
 hc_daemon_update_status(HcDaemon *daemon);
+static void
+hc_daemon_update_state(HcDaemon *daemon);
+
+/* a catalogue that does not load makes the daemon degraded, one that loads again heals it */
+static void
+hc_daemon_on_catalogue(HcCatalogueLoader *loader, gpointer user_data)
+{
+	HcDaemon *daemon = user_data;
+
+	if (daemon->snapshot == NULL)
+		return;
+	hc_daemon_update_state(daemon);
+	hc_daemon_update_status(daemon);
+}
 
 /* the engine reads its options when a pass starts, so swapping them between passes is safe;
  * a file that does not parse keeps what worked (the defaults at start) */
@@ -201,6 +216,7 @@ hc_daemon_new(const HcDaemonOptions *opts, GError **error)
 				 daemon->config->checks_per_user);
 	daemon->catalogue =
 	    hc_catalogue_loader_new(daemon->event, (const char *const *)daemon->data_dirs);
+	hc_catalogue_loader_set_notify(daemon->catalogue, hc_daemon_on_catalogue, daemon);
 	daemon->prober =
 	    hc_prober_new(daemon->event, &daemon->engine_opts, hc_daemon_on_pass_done, daemon);
 	return g_steal_pointer(&daemon);
@@ -234,6 +250,7 @@ hc_daemon_free(HcDaemon *daemon)
 	g_free(daemon->sysroot);
 	g_free(daemon->cache_dir);
 	g_strfreev(daemon->data_dirs);
+	g_free(daemon->state_reason);
 	g_free(daemon->config_path);
 	g_free(daemon->state_dir);
 	if (daemon->state_lock_fd >= 0)
@@ -285,19 +302,55 @@ hc_daemon_get_catalogue(HcDaemon *daemon, GError **error)
 	return hc_catalogue_loader_get(daemon->catalogue, error);
 }
 
-/* degraded: a probe of the current snapshot failed or timed out (disabled is a choice) */
-static gboolean
-hc_daemon_snapshot_is_degraded(HcSnapshot *snap)
+const char *
+hc_daemon_get_state_reason(HcDaemon *daemon)
 {
-	g_autoptr(GPtrArray) probes = hc_snapshot_list_probes(snap);
+	return daemon->state_reason != NULL ? daemon->state_reason : "";
+}
 
+const char *const *
+hc_daemon_get_data_dirs(HcDaemon *daemon)
+{
+	return (const char *const *)daemon->data_dirs;
+}
+
+/* degraded: the catalogue did not load (every check fails), or a probe of the current
+ * snapshot failed or timed out (disabled is a choice); NULL when neither */
+static char *
+hc_daemon_degraded_reason(HcDaemon *daemon)
+{
+	const GError *cat_error = hc_catalogue_loader_get_error(daemon->catalogue);
+	g_autoptr(GPtrArray) probes = hc_snapshot_list_probes(daemon->snapshot);
+	g_autoptr(GString) failed = g_string_new(NULL);
+
+	if (cat_error != NULL)
+		return g_strdup(cat_error->message);
 	for (guint i = 0; i < probes->len; i++) {
 		const HcProbeRecord *rec = g_ptr_array_index(probes, i);
 		if (rec->status == HC_PROBE_STATUS_FAILED ||
 		    rec->status == HC_PROBE_STATUS_TIMED_OUT)
-			return TRUE;
+			g_string_append_printf(failed,
+					       "%s%s %s",
+					       failed->len > 0 ? ", " : "probe ",
+					       rec->name,
+					       hc_probe_status_to_string(rec->status));
 	}
-	return FALSE;
+	return failed->len > 0 ? g_string_free(g_steal_pointer(&failed), FALSE) : NULL;
+}
+
+static void
+hc_daemon_set_state_reason(HcDaemon *daemon, char *reason)
+{
+	if (g_strcmp0(reason, daemon->state_reason) == 0) {
+		g_free(reason);
+		return;
+	}
+	if (reason != NULL)
+		g_warning("degraded: %s", reason);
+	g_free(daemon->state_reason);
+	daemon->state_reason = reason;
+	if (daemon->bus != NULL)
+		hc_bus_emit_properties_changed(daemon->bus, "StateReason", NULL);
 }
 
 static void
@@ -309,10 +362,14 @@ hc_daemon_update_state(HcDaemon *daemon)
 		state = HC_DAEMON_STATE_STARTING;
 	else if (hc_prober_is_running(daemon->prober))
 		state = HC_DAEMON_STATE_PROBING;
-	else if (hc_daemon_snapshot_is_degraded(daemon->snapshot))
-		state = HC_DAEMON_STATE_DEGRADED;
 	else
 		state = HC_DAEMON_STATE_READY;
+	if (state == HC_DAEMON_STATE_READY) {
+		char *reason = hc_daemon_degraded_reason(daemon);
+		if (reason != NULL)
+			state = HC_DAEMON_STATE_DEGRADED;
+		hc_daemon_set_state_reason(daemon, reason);
+	}
 	if (state == daemon->state)
 		return;
 	g_debug("state %s -> %s",
@@ -638,12 +695,14 @@ hc_daemon_update_status(HcDaemon *daemon)
 	age = hc_daemon_format_age(g_get_real_time() - daemon->cache_saved_usec);
 	cache = daemon->cache_saved_usec == 0 ? g_strdup("cache not saved")
 					      : g_strdup_printf("cache saved %s ago", age);
-	status = g_strdup_printf("%s; %s; %s",
-				 base,
-				 daemon->state == HC_DAEMON_STATE_PROBING
-				     ? "probing (revalidating)"
-				     : hc_daemon_state_to_string(daemon->state),
-				 cache);
+	status = g_strdup_printf(
+	    "%s; %s%s%s; %s",
+	    base,
+	    daemon->state == HC_DAEMON_STATE_PROBING ? "probing (revalidating)"
+						     : hc_daemon_state_to_string(daemon->state),
+	    daemon->state == HC_DAEMON_STATE_DEGRADED ? ": " : "",
+	    daemon->state == HC_DAEMON_STATE_DEGRADED ? hc_daemon_get_state_reason(daemon) : "",
+	    cache);
 	hc_notify_status(daemon->notify, status);
 }
 
@@ -777,9 +836,23 @@ hc_daemon_bus_fatal(gpointer owner, const GError *error)
 	hc_daemon_fatal(owner, error);
 }
 
+static const char *
+hc_daemon_bus_get_state_reason(gpointer owner)
+{
+	return hc_daemon_get_state_reason(owner);
+}
+
+static const char *const *
+hc_daemon_bus_get_data_dirs(gpointer owner)
+{
+	return hc_daemon_get_data_dirs(owner);
+}
+
 static const HcBusOwner hc_daemon_bus_owner = {
     .get_snapshot = hc_daemon_bus_get_snapshot,
     .get_state = hc_daemon_bus_get_state,
+    .get_state_reason = hc_daemon_bus_get_state_reason,
+    .get_data_dirs = hc_daemon_bus_get_data_dirs,
     .get_catalogue = hc_daemon_bus_get_catalogue,
     .get_access = hc_daemon_bus_get_access,
     .get_check_pool = hc_daemon_bus_get_check_pool,

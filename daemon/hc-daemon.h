@@ -61,6 +61,12 @@ sd_event *
 hc_daemon_get_event(HcDaemon *daemon);
 HcDaemonState
 hc_daemon_get_state(HcDaemon *daemon);
+/* why State is "degraded" ("" otherwise): the catalogue's load error or the failed probes */
+const char *
+hc_daemon_get_state_reason(HcDaemon *daemon);
+/* the catalogue roots in use, lowest priority first */
+const char *const *
+hc_daemon_get_data_dirs(HcDaemon *daemon);
 /* borrowed; NULL before the first pass completed */
 HcSnapshot *
 hc_daemon_get_snapshot(HcDaemon *daemon);

@@ -8,6 +8,7 @@
 #include "hostcap/hc-error.h"
 
 #include "hc-catalogue-private.h"
+#include "hc-data-dirs.h"
 #include "hc-json-util.h"
 
 typedef gboolean (*HcParseFunc)(const char *file,
@@ -217,6 +218,7 @@ hc_catalogue_load_for_probes(const char *const *dirs,
 			     GError **error)
 {
 	g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
+	HcCatalogue *cat;
 
 	for (guint i = 0; i < n_probes; i++) {
 		g_autoptr(GPtrArray) ids = hc_probe_info_get_ids(probes[i]);
@@ -226,5 +228,16 @@ hc_catalogue_load_for_probes(const char *const *dirs,
 	for (guint i = 0; hc_catalogue_dynamic_prefixes[i] != NULL; i++)
 		g_ptr_array_add(known, g_strdup(hc_catalogue_dynamic_prefixes[i]));
 	g_ptr_array_add(known, NULL);
-	return hc_catalogue_load_full(dirs, (const char *const *)known->pdata, error);
+	cat = hc_catalogue_load_full(dirs, (const char *const *)known->pdata, error);
+	if (cat != NULL && g_hash_table_size(cat->features) == 0) {
+		/* no features.d anywhere: every check would fail on its first feature id */
+		g_autofree char *where = hc_data_dirs_join(dirs);
+		g_set_error(error,
+			    HC_ERROR,
+			    HC_ERROR_INTERNAL,
+			    "no feature catalogue under %s; pass --data-dir or install the data",
+			    where);
+		g_clear_pointer(&cat, hc_catalogue_unref);
+	}
+	return cat;
 }

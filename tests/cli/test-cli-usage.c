@@ -9,7 +9,8 @@
 
 #include "hc-cli-test.h"
 
-#define HOST "hosts/linux-6.1-uso-no.json"
+#define HOST	    "hosts/linux-6.1-uso-no.json"
+#define HOST_PREFIX "/"
 
 START_TEST(test_verb_help)
 {
@@ -106,6 +107,30 @@ START_TEST(test_unreachable_says_what_to_do)
 }
 END_TEST
 
+/* run from the build tree, hostcapctl finds the source tree's catalogue without --data-dir */
+START_TEST(test_build_tree_catalogue)
+{
+	g_autofree char *host = hc_cli_fixture(HOST);
+	g_autoptr(HcCliRun) run = hc_cli_run("--snapshot",
+					     host,
+					     "check",
+					     "--",
+					     "qemu-system-x86_64",
+					     "-machine",
+					     "q35",
+					     "-accel",
+					     "kvm",
+					     NULL);
+	g_autoptr(HcCliRun) help = hc_cli_run("--help", NULL);
+	g_autofree char *data = g_build_filename(g_getenv("HC_SOURCE_DIR"), "data", NULL);
+
+	ck_assert_msg(run->status >= 0 && run->status <= 2, "exit %d: %s", run->status, run->err);
+	ck_assert_ptr_null(strstr(run->err, "unknown machine type"));
+	ck_assert_ptr_nonnull(strstr(run->out, "on " HOST_PREFIX));
+	ck_assert_ptr_nonnull(strstr(help->out, data));
+}
+END_TEST
+
 static Suite *
 cli_usage_suite(void)
 {
@@ -116,6 +141,7 @@ cli_usage_suite(void)
 	tcase_add_loop_test(tc, test_verb_options_refused, 0, G_N_ELEMENTS(refused));
 	tcase_add_test(tc, test_verb_options_taken);
 	tcase_add_test(tc, test_unreachable_says_what_to_do);
+	tcase_add_test(tc, test_build_tree_catalogue);
 	suite_add_tcase(s, tc);
 	return s;
 }

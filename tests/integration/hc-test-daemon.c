@@ -329,7 +329,8 @@ hc_test_daemon_start(HcTestDaemon *td, const char *const *extra_args, GError **e
 	g_ptr_array_add(argv, g_strdup_printf("--cache-dir=%s/cache", td->tmpdir));
 	g_ptr_array_add(argv, g_strdup_printf("--state-dir=%s/state", td->tmpdir));
 	g_ptr_array_add(argv, g_strdup_printf("--config=%s/none.conf", td->tmpdir));
-	g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s/data", source_dir));
+	if (!td->no_default_data_dir)
+		g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s/data", source_dir));
 	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup(extra_args[i]));
 	g_ptr_array_add(argv, NULL);

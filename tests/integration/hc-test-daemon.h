@@ -22,6 +22,9 @@ typedef struct {
 	int notify_fd;
 	char *notify_path;
 	char *status; /* last STATUS= received */
+	/* set before start: no --data-dir of the source tree (the daemon's own default, or the
+	 * test's --data-dir in extra_args, is used) */
+	gboolean no_default_data_dir;
 } HcTestDaemon;
 
 /* how long any single wait may block before the test fails */
