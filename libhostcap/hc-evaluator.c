@@ -98,7 +98,8 @@ hc_feature_eval_new(HcCatalogue *cat, const char *id, JsonNode *value, HcOrigin 
 	HcFeatureEval *fe = g_new0(HcFeatureEval, 1);
 	fe->id = g_strdup(id);
 	fe->def = hc_catalogue_lookup_feature(cat, id);
-	fe->value = json_node_copy(value);
+	/* @value may be the catalogue's, which every check worker reads at once */
+	fe->value = hc_json_node_clone(value);
 	fe->origin = origin;
 	fe->sat = HC_TRI_TRUE;
 	fe->consulted = g_ptr_array_new_with_free_func(g_free);

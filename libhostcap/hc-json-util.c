@@ -252,3 +252,60 @@ hc_json_equal(JsonNode *a, JsonNode *b)
 		return a == b;
 	return json_node_equal(a, b);
 }
+
+static JsonNode *
+hc_json_value_clone(JsonNode *node)
+{
+	JsonNode *copy = json_node_alloc();
+
+	switch (json_node_get_value_type(node)) {
+	case G_TYPE_INT64:
+		return json_node_init_int(copy, json_node_get_int(node));
+	case G_TYPE_DOUBLE:
+		return json_node_init_double(copy, json_node_get_double(node));
+	case G_TYPE_BOOLEAN:
+		return json_node_init_boolean(copy, json_node_get_boolean(node));
+	default:
+		return json_node_init_string(copy, json_node_get_string(node));
+	}
+}
+
+JsonNode *
+hc_json_node_clone(JsonNode *node)
+{
+	JsonNode *copy;
+
+	if (node == NULL)
+		return NULL;
+	switch (JSON_NODE_TYPE(node)) {
+	case JSON_NODE_OBJECT: {
+		JsonObject *obj = json_object_new();
+		JsonObjectIter iter;
+		const char *name;
+		JsonNode *member;
+
+		json_object_iter_init(&iter, json_node_get_object(node));
+		while (json_object_iter_next(&iter, &name, &member))
+			json_object_set_member(obj, name, hc_json_node_clone(member));
+		copy = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(copy, obj);
+		return copy;
+	}
+	case JSON_NODE_ARRAY: {
+		JsonArray *src = json_node_get_array(node);
+		JsonArray *arr = json_array_sized_new(json_array_get_length(src));
+
+		for (guint i = 0; i < json_array_get_length(src); i++)
+			json_array_add_element(arr,
+					       hc_json_node_clone(json_array_get_element(src, i)));
+		copy = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(copy, arr);
+		return copy;
+	}
+	case JSON_NODE_VALUE:
+		return hc_json_value_clone(node);
+	case JSON_NODE_NULL:
+	default:
+		return json_node_init_null(json_node_alloc());
+	}
+}

@@ -90,4 +90,10 @@ hc_json_to_string(JsonNode *node);
 gboolean
 hc_json_equal(JsonNode *a, JsonNode *b);
 
+/* a deep copy of @node that shares nothing with it. json_node_copy() shares the value and
+ * counts the sharing without atomics in json-glib 1.6, so a node that several threads copy
+ * (the catalogue's values, read by every check worker) must be cloned instead */
+JsonNode *
+hc_json_node_clone(JsonNode *node);
+
 G_END_DECLS

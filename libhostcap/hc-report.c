@@ -38,7 +38,7 @@ hc_finding_new(const char *feature, JsonNode *value, HcOrigin origin, HcSeverity
 {
 	HcFinding *f = g_new0(HcFinding, 1);
 	f->feature = g_strdup(feature);
-	f->value = value != NULL ? json_node_copy(value) : NULL;
+	f->value = hc_json_node_clone(value);
 	f->origin = origin;
 	f->severity = severity;
 	f->capabilities = json_array_new();

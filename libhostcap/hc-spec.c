@@ -223,7 +223,7 @@ hc_spec_parse_feature(HcCatalogue *cat,
 	if (def->type == HC_FEATURE_TYPE_CPU_MODEL &&
 	    !hc_spec_check_cpu_model(cat, value, path, error))
 		return FALSE;
-	hc_spec_set(spec, id, json_node_copy(value));
+	hc_spec_set(spec, id, hc_json_node_clone(value));
 	return TRUE;
 }
 
