@@ -6,15 +6,7 @@
 #include "hc-json-util.h"
 #include "hc-migration.h"
 
-typedef struct {
-	HcCatalogue *cat;
-	HcHostEval *src;
-	HcHostEval *dst;
-	HcReport *report;
-	char *direction;
-	GHashTable *groups;	/* pin groups already reported */
-	GHashTable *mismatched; /* feature ids a mismatch finding covers */
-} HcMigration;
+typedef HcMigrationChecks HcMigration;
 
 GPtrArray *
 hc_migration_pin_group(HcCatalogue *cat, const HcFeatureDef *def, const char *id)
@@ -455,6 +447,7 @@ hc_migration_evaluate(HcCatalogue *cat,
 	m = (HcMigration){cat, src, dst, hc_report_new(), direction, groups, mismatched};
 	json_object_unref(m.report->effective);
 	m.report->effective = json_object_ref(dst->report->effective);
+	hc_migration_post_load(&m);
 	for (guint i = 0; i < src->features->len; i++) {
 		const HcFeatureEval *s = g_ptr_array_index(src->features, i);
 		const HcFeatureEval *t = hc_host_eval_lookup(dst, s->id);

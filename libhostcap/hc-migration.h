@@ -24,4 +24,20 @@ hc_migration_pin_text(HcCatalogue *cat, const HcFeatureDef *def, const char *id)
 GPtrArray *
 hc_migration_pin_group(HcCatalogue *cat, const HcFeatureDef *def, const char *id);
 
+/* the state of one migration check, shared by the migration modules */
+typedef struct {
+	HcCatalogue *cat;
+	HcHostEval *src;
+	HcHostEval *dst;
+	HcReport *report;
+	char *direction;
+	GHashTable *groups;	/* pin groups already reported */
+	GHashTable *mismatched; /* feature ids a mismatch finding covers */
+} HcMigrationChecks;
+
+/* facts of the source's backend the target's post-load refuses (hc-migration-postload.c);
+ * marks the pin groups whose advice they replace as reported */
+void
+hc_migration_post_load(HcMigrationChecks *m);
+
 G_END_DECLS

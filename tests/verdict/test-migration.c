@@ -56,9 +56,9 @@ static const struct {
      TRIXIE,
      TIMEOUT,
      HC_VERDICT_NO,
-     "error:virtio-net.csum,unknown error:virtio-net.guest_ecn,unknown "
+     "error:netdev.tap,unknown error:virtio-net.csum,unknown error:virtio-net.guest_ecn,unknown "
      "error:virtio-net.guest_tso4,unknown error:virtio-net.guest_tso6,unknown "
-     "error:virtio-net.guest_ufo,unknown error:virtio-net.guest_uso4,unknown "
+     "error:virtio-net.guest_uso4,unknown "
      "error:virtio-net.host_ecn,unknown error:virtio-net.host_tso4,unknown "
      "error:virtio-net.host_tso6,unknown error:virtio.queue_reset"},
     /* TSC: the target can neither scale nor match the rate */
@@ -92,9 +92,9 @@ static const struct {
      TRIXIE,
      TIMEOUT,
      HC_VERDICT_UNKNOWN,
-     "error:virtio-net.csum,unknown error:virtio-net.guest_ecn,unknown "
+     "error:netdev.tap,unknown error:virtio-net.csum,unknown error:virtio-net.guest_ecn,unknown "
      "error:virtio-net.guest_tso4,unknown error:virtio-net.guest_tso6,unknown "
-     "error:virtio-net.guest_ufo,unknown error:virtio-net.guest_uso4,unknown "
+     "error:virtio-net.guest_uso4,unknown "
      "error:virtio-net.host_ecn,unknown error:virtio-net.host_tso4,unknown "
      "error:virtio-net.host_tso6,unknown"},
     {"cpu-host-loses",
