@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 SKIP = 77
@@ -116,7 +117,12 @@ class Container:
     def __init__(self, root, name="hostcapd-test", log_path=None, extra_args=()):
         self.root = root
         self.name = name
-        self.log_path = log_path or f"/tmp/{name}-{os.getpid()}.log"
+        if log_path is None:
+            fd, log_path = tempfile.mkstemp(prefix=f"{name}-", suffix=".log")
+            os.close(fd)
+        self.log_path = log_path
+        # the console log is removed after a clean shutdown unless a caller wants it
+        self.keep_log = False
         self.extra_args = list(extra_args)
         self.nspawn = None
         self.leader = None
@@ -222,3 +228,5 @@ class Container:
         except subprocess.TimeoutExpired:
             os.killpg(self.nspawn.pid, signal.SIGKILL)
             self.nspawn.wait()
+        if self.nspawn.returncode == 0 and not self.keep_log:
+            os.unlink(self.log_path)
