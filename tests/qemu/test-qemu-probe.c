@@ -229,11 +229,15 @@ START_TEST(test_qemu_cache)
 	ck_assert_int_eq(g_utime(bin, NULL), 0);
 	third = run_probe(NULL, bin, cache_dir);
 	/* the binary's mtime moved: another build as far as the cache knows */
-	ck_assert(strstr(find(third, "qemu.version")->reason, "(asked now)") != NULL);
+	ck_assert_msg(strstr(find(third, "qemu.version")->reason, "(asked now)") != NULL,
+		      "%s",
+		      find(third, "qemu.version")->reason);
 	ck_assert(g_file_set_contents(file, "{\"format\":\"hostcapd-qemu-cache/1\"", -1, NULL));
 	fourth = run_probe(NULL, bin, cache_dir);
 	/* a corrupt file is rebuilt, never believed */
-	ck_assert(strstr(find(fourth, "qemu.version")->reason, "(asked now)") != NULL);
+	ck_assert_msg(strstr(find(fourth, "qemu.version")->reason, "(asked now)") != NULL,
+		      "%s",
+		      find(fourth, "qemu.version")->reason);
 	ck_assert(
 	    hc_capability_equal(find(first, "qemu.cpu_models"), find(fourth, "qemu.cpu_models")));
 	g_unlink(file);
