@@ -3,7 +3,8 @@
  * libFuzzer harness for the strict JSON reader every client and disk document goes through
  * (libhostcap/hc-json-reader.c). Beyond "no crash, no sanitizer report": a refusal is
  * HC_ERROR_INVALID_ARGUMENT, and what it accepts, printed by json-glib, is accepted again
- * (the scan and json-glib agree on what JSON is).
+ * (the scan and json-glib agree on what JSON is). Documents holding a floating-point number are
+ * not printed again: json-glib 1.6 prints 5e175 as "5e+175.0", which is not JSON.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,31 @@
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* TRUE when @node holds a floating-point number anywhere */
+static gboolean
+has_double(JsonNode *node)
+{
+	if (JSON_NODE_HOLDS_ARRAY(node)) {
+		JsonArray *arr = json_node_get_array(node);
+
+		for (guint i = 0; i < json_array_get_length(arr); i++)
+			if (has_double(json_array_get_element(arr, i)))
+				return TRUE;
+		return FALSE;
+	}
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonObjectIter iter;
+		JsonNode *member;
+
+		json_object_iter_init(&iter, json_node_get_object(node));
+		while (json_object_iter_next(&iter, NULL, &member))
+			if (has_double(member))
+				return TRUE;
+		return FALSE;
+	}
+	return JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_DOUBLE;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -37,6 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (has_double(root))
+		return 0;
 	text = json_to_string(root, FALSE);
 	again = hc_json_reader_parse(text,
 				     strlen(text),
